@@ -1,0 +1,124 @@
+"""Typed settings: ASSISTANT_ prefix, nested sections with the ``__`` delimiter, optional ``.env``.
+
+Settings are read only at entry points (the CLI, ``create_app`` factories); the core receives them
+explicitly, so tests never depend on the process environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBEDDING_MODEL = "intfloat/multilingual-e5-small"
+
+
+class EmbeddingSettings(BaseModel):
+    model: str = Field(
+        DEFAULT_EMBEDDING_MODEL,
+        description=(
+            "sentence-transformers model name or local path. The default e5-small is used from the local "
+            "Hugging Face cache when present, otherwise from the copy `assistant models prepare` builds."
+        ),
+    )
+    device: str = Field("cpu", description="torch device for the embedding model.")
+    batch_size: int = Field(32, ge=1, description="Batch size when embedding passages at ingest.")
+    query_cache_size: int = Field(2048, ge=0, description="How many query embeddings to keep in memory.")
+
+
+class IndexSettings(BaseModel):
+    chroma_url: str | None = Field(
+        None, description="URL of a Chroma server (e.g. http://127.0.0.1:8000). Empty: embedded store."
+    )
+    collection: str = Field("assistant", description="Name prefix of the Chroma collections.")
+    knowledge_dir: Path = Field(Path("knowledge"), description="Default folder that `assistant ingest` reads.")
+    chunk_words: int = Field(180, ge=40, description="Target chunk size in words.")
+
+
+class RetrievalSettings(BaseModel):
+    top_k: int = Field(6, ge=1, description="Chunks handed to the answerer.")
+    candidates: int = Field(30, ge=1, description="Candidates taken from each ranking before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    mode: Literal["hybrid", "dense", "lexical"] = Field("hybrid", description="Retrieval strategy.")
+
+
+class AnswerSettings(BaseModel):
+    min_confidence: float = Field(
+        0.35, ge=0, le=1, description="Below this grounding score the assistant declines instead of guessing."
+    )
+    max_sentences_citizen: int = Field(3, ge=1, description="Sentences in a citizen answer.")
+    max_sentences_facilitator: int = Field(6, ge=1, description="Sentences in a facilitator answer.")
+
+
+class RegistrySettings(BaseModel):
+    url: str | None = Field(
+        None,
+        description=(
+            "Registry backend: empty for the embedded SQLite file in the data directory, "
+            "postgresql://… for PostgreSQL, http(s)://… for an external registry service."
+        ),
+    )
+    token: SecretStr | None = Field(None, description="Bearer token for the HTTP registry adapter.")
+    verify_max_failures: int = Field(5, ge=1, description="Failed NIK verifications allowed per window.")
+    verify_window_seconds: int = Field(900, ge=1, description="Window for counting failed verifications.")
+
+
+class LLMSettings(BaseModel):
+    base_url: str | None = Field(None, description="OpenAI-compatible endpoint for the LLM generator.")
+    model: str = Field("gpt-4o-mini", description="Model name at that endpoint.")
+    api_key: SecretStr | None = Field(None, description="API key for the LLM endpoint.")
+    timeout_seconds: float = Field(30.0, gt=0, description="Per-request timeout.")
+
+
+class TelegramSettings(BaseModel):
+    token: SecretStr | None = Field(None, description="Bot token from @BotFather.")
+    base_url: str | None = Field(None, description="Bot API base URL (tests point it at a loopback fake).")
+
+
+class ApiSettings(BaseModel):
+    require_key: bool = Field(False, description="Refuse anonymous citizen requests when true.")
+    max_message_chars: int = Field(2000, ge=1, description="Longest accepted chat message.")
+    anonymous_rate_per_minute: int = Field(30, ge=1, description="Requests per minute per anonymous client.")
+    key_rate_per_minute: int = Field(600, ge=1, description="Requests per minute per API key.")
+    host: str = Field("127.0.0.1", description="Default host for `assistant serve`.")
+    port: int = Field(8000, ge=1, le=65535, description="Default port for `assistant serve`.")
+
+
+class Settings(BaseSettings):
+    """All settings of the assistant. Every field can be set as ASSISTANT_<SECTION>__<FIELD>."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    data_dir: Path = Field(Path(".assistant"), description="Folder that holds every embedded store.")
+    generator: Literal["extractive", "llm"] = Field(
+        "extractive", description="Answer generator: grounded extractive (no LLM) or an LLM endpoint."
+    )
+    redis_url: str | None = Field(
+        None, description="Redis URL for shared session and rate-limit state; empty keeps it in-process."
+    )
+    memory_ttl_seconds: int = Field(86400, ge=1, description="How long conversation memory is kept.")
+    log_level: str = Field("INFO", description="Root log level.")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    registry: RegistrySettings = Field(default_factory=RegistrySettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "registry.sqlite3"
