@@ -27,6 +27,7 @@ class Document:
     valid_from: str | None = None
     confidence: str | None = None  # None, or a note such as "UNCONFIRMED: ..." carried into answers
     content_hash: str = ""
+    caveat: str | None = None  # why a point is uncertain; required when confidence is set
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,7 @@ class Chunk:
     source_url: str = ""
     source_year: int | None = None
     confidence: str | None = None
+    caveat: str | None = None
     ordinal: int = 0
     doc_hash: str = ""
 
@@ -53,6 +55,8 @@ class ScoredChunk:
     score: float
     dense_rank: int | None = None
     lexical_rank: int | None = None
+    dense_score: float | None = None  # cosine similarity of the query to the chunk
+    lexical_score: float | None = None  # BM25 score
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,3 +111,100 @@ class Reply:
     eligibility: dict[str, Any] | None = None
     latency_ms: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- registry / eligibility
+
+Sex = Literal["L", "P"]
+SchoolLevel = Literal["SD", "SMP", "SMA", "none"]
+Disability = Literal["berat", "ringan", "none"]
+Facility = Literal["layak", "tidak_layak"]
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One person on a family card (KK). ``None`` always means "not recorded", never false or zero."""
+
+    nik: str
+    name: str
+    birth_date: str | None = None  # YYYY-MM-DD
+    sex: Sex | None = None
+    relation: str | None = None  # kepala_keluarga, istri, suami, anak, cucu, orang_tua, mertua, famili_lain
+    pregnant: bool | None = None
+    school_level: SchoolLevel | None = None
+    disability: Disability | None = None
+    occupation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Enrollment:
+    """A program the household is recorded in (e.g. PKH aktif since 2023-01-01)."""
+
+    program: str
+    status: Literal["aktif", "nonaktif"]
+    since: str | None = None  # YYYY-MM-DD
+
+
+@dataclass(frozen=True, slots=True)
+class Household:
+    """A household as held in the registry (modelled on DTSEN)."""
+
+    kk: str
+    region_code: str  # province+regency(+district) code, e.g. "320401"
+    desil: int | None = None  # 1 (poorest) .. 10; None = unknown
+    drinking_water: Facility | None = None
+    toilet: Facility | None = None
+    address: str | None = None
+    members: tuple[Member, ...] = ()
+    enrollments: tuple[Enrollment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One explained step of a decision: plain Indonesian text plus where the rule is written."""
+
+    rule: str  # e.g. "pkh.desil"
+    text: str  # "desil keluarga 7, batas PKH desil 4"
+    doc_id: str  # knowledge document that states the rule
+    value: Any = None
+    threshold: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "text": self.text, "doc_id": self.doc_id,
+                "value": self.value, "threshold": self.threshold}
+
+
+@dataclass(frozen=True, slots=True)
+class BenefitComponent:
+    """One counted PKH component: which member, which component, how much a year."""
+
+    component: str
+    member_index: int
+    annual_amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramDecision:
+    """The outcome for one program, as of a date, with its reasons and the fields it lacked."""
+
+    program: str
+    status: str  # eligible | not_eligible | unknown ; KRS: at_risk | not_at_risk | unknown
+    as_of: str
+    reasons: tuple[Reason, ...] = ()
+    missing: tuple[str, ...] = ()
+    components: tuple[BenefitComponent, ...] = ()
+    annual_amount: int | None = None
+    per_tahap_amount: int | None = None
+    enrollment: Enrollment | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One registry lookup: who, in which role, when, whose (masked) NIK, why, and what happened."""
+
+    actor: str
+    role: str
+    nik_masked: str
+    purpose: str
+    outcome: str
+    at: str = ""  # ISO-8601 UTC; filled by the writer when empty

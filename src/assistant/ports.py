@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 import numpy as np
 
-from assistant.models import Answer, Chunk, ScoredChunk
+from assistant.models import Answer, AuditEntry, Chunk, Household, Reply, ScoredChunk
 
 
 class Embedder(Protocol):
@@ -27,14 +27,10 @@ class VectorIndex(Protocol):
     def active(self) -> IndexSnapshot | None: ...
 
     def build(
-        self,
-        chunks: Sequence[Chunk],
-        vectors: np.ndarray,
-        *,
-        reuse_from: IndexSnapshot | None,
-        reuse_ids: Sequence[str],
-        info: Mapping[str, Any],
-    ) -> IndexSnapshot: ...
+        self, chunks: Sequence[Chunk], vectors: np.ndarray, tokens: Sequence[str], *, info: Mapping[str, Any]
+    ) -> IndexSnapshot:
+        """Write a complete new generation (chunks, their vectors and lexical tokens), not yet active."""
+        ...
 
     def activate(self, snapshot: IndexSnapshot) -> None: ...
 
@@ -47,7 +43,11 @@ class IndexSnapshot(Protocol):
 
     def query(self, vector: np.ndarray, k: int, where: Mapping[str, Any] | None = None) -> list[tuple[str, float]]: ...
 
-    def chunks(self) -> list[Chunk]: ...
+    def chunks_with_tokens(self) -> list[tuple[Chunk, str]]:
+        """Every chunk with its stored lexical tokens (space-separated), in document order."""
+        ...
+
+    def vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]: ...
 
 
 class AnswerGenerator(Protocol):
@@ -87,3 +87,49 @@ class HouseholdLookup(Protocol):
     def facilitator_status(
         self, *, actor: str, regions: Sequence[str], nik: str, as_of: str | None = None
     ) -> dict[str, Any]: ...
+
+
+class Conversation(Protocol):
+    """The one conversation service every channel (API, web page, Telegram, eval runner) talks to."""
+
+    def reply(
+        self,
+        *,
+        user_id: str,
+        channel: str,
+        role: str,
+        text: str,
+        audience: str | None = None,
+        conversation_id: str | None = None,
+    ) -> Reply: ...
+
+
+class KnowledgeBase(Protocol):
+    """Grounded retrieval and answering over the indexed guidelines (``assistant.rag.pipeline``)."""
+
+    def search(self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> list[ScoredChunk]: ...
+
+    def ask(self, question: str, audience: str = "citizen", filters: Mapping[str, Any] | None = None) -> Answer:
+        """Answer from the index only; ``Answer.refused`` is true when grounding is too weak.
+
+        ``filters`` keys: "program" and/or "audience" (exact match on chunk metadata).
+        """
+        ...
+
+
+class Registry(Protocol):
+    """Household registry backend (SQLite, PostgreSQL, or an external service over HTTP).
+
+    ``assistant.registry.build_registry(settings)`` picks the implementation from
+    ``settings.registry.url``. Domain types are in ``assistant.models`` (Household, AuditEntry).
+    """
+
+    def get_household_by_nik(self, nik: str) -> Household | None: ...
+
+    def add_households(self, items: Iterable[Household], *, replace: bool = True) -> int:
+        """Store households in one transaction (all or nothing); returns how many."""
+        ...
+
+    def iter_households(self, batch_size: int = 1000) -> Iterator[Household]: ...
+
+    def record_audit(self, entry: AuditEntry) -> None: ...

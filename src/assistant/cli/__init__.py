@@ -17,6 +17,7 @@ from assistant.settings import Settings
 
 COMMAND_MODULES = (
     "assistant.cli.rag_commands",
+    "assistant.cli.eval_commands",
 )
 
 

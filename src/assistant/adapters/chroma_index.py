@@ -1,0 +1,186 @@
+"""Chroma vector index with generations: a new collection is built aside, then switched to at once.
+
+The pointer to the active generation lives in the metadata of a small manifest collection, so
+every process (and every API worker on a Chroma server) agrees on it, and a crash or Ctrl-C while
+building leaves the previous generation active and fully queryable.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from assistant.errors import ConfigurationError, IndexNotReadyError
+from assistant.models import Chunk
+
+log = logging.getLogger(__name__)
+
+_BATCH = 1000
+_CHUNK_FIELDS = ("doc_id", "section", "title", "program", "audience", "source_url", "confidence", "caveat", "doc_hash")
+
+
+def _metadata(chunk: Chunk, tokens: str) -> dict[str, Any]:
+    meta: dict[str, Any] = {name: getattr(chunk, name, None) or "" for name in _CHUNK_FIELDS}
+    meta["source_year"] = chunk.source_year if chunk.source_year is not None else -1
+    meta["ordinal"] = chunk.ordinal
+    meta["tokens"] = tokens
+    return meta
+
+
+def _chunk(chunk_id: str, text: str, meta: Mapping[str, Any]) -> Chunk:
+    year = meta.get("source_year", -1)
+    fields = {name: meta.get(name) or "" for name in _CHUNK_FIELDS}
+    for optional in ("confidence", "caveat"):
+        fields[optional] = fields[optional] or None
+    return Chunk(
+        chunk_id=chunk_id,
+        text=text,
+        source_year=None if year in (-1, None) else int(year),
+        ordinal=int(meta.get("ordinal", 0)),
+        **fields,
+    )
+
+
+def to_where(filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Translate {"program": "pkh", "audience": "citizen"} into a Chroma where clause."""
+    clauses = []
+    for key, value in (filters or {}).items():
+        if value in (None, ""):
+            continue
+        if key == "audience":
+            clauses.append({"audience": {"$in": [value, "both"]}})
+        else:
+            clauses.append({key: value})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class ChromaSnapshot:
+    """One generation of the index (a Chroma collection)."""
+
+    def __init__(self, collection, info: Mapping[str, Any]) -> None:
+        self._collection = collection
+        self.name: str = collection.name
+        self.info = dict(info)
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def query(self, vector: np.ndarray, k: int, where: Mapping[str, Any] | None = None) -> list[tuple[str, float]]:
+        result = self._collection.query(
+            query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
+            n_results=k,
+            where=to_where(where),
+            include=["distances"],
+        )
+        return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+
+    def chunks_with_tokens(self) -> list[tuple[Chunk, str]]:
+        out: list[tuple[Chunk, str]] = []
+        total = self.count()
+        for offset in range(0, total, _BATCH):
+            page = self._collection.get(include=["documents", "metadatas"], limit=_BATCH, offset=offset)
+            for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
+                out.append((_chunk(cid, text, meta), str(meta.get("tokens", ""))))
+        out.sort(key=lambda pair: (pair[0].doc_id, pair[0].ordinal))
+        return out
+
+    def chunks(self) -> list[Chunk]:
+        return [chunk for chunk, _ in self.chunks_with_tokens()]
+
+    def vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        ids = list(chunk_ids)
+        for start in range(0, len(ids), _BATCH):
+            page = self._collection.get(ids=ids[start : start + _BATCH], include=["embeddings"])
+            for cid, vec in zip(page["ids"], page["embeddings"], strict=True):
+                out[cid] = np.asarray(vec, dtype=np.float32)
+        return out
+
+
+class ChromaVectorIndex:
+    """Embedded PersistentClient by default; HttpClient when a server URL is configured."""
+
+    def __init__(self, *, prefix: str, path: Path | None = None, url: str | None = None) -> None:
+        import chromadb
+
+        telemetry = chromadb.Settings(anonymized_telemetry=False)
+        if url:
+            parsed = urlparse(url)
+            if not parsed.hostname:
+                raise ConfigurationError(f"ASSISTANT_INDEX__CHROMA_URL tidak valid: {url}")
+            self._client = chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=telemetry,
+            )
+        else:
+            assert path is not None
+            path.mkdir(parents=True, exist_ok=True)
+            self._client = chromadb.PersistentClient(path=str(path), settings=telemetry)
+        self._prefix = prefix
+        self._manifest_name = f"{prefix}-manifest"
+
+    def _manifest(self):
+        return self._client.get_or_create_collection(self._manifest_name, embedding_function=None)
+
+    def active(self) -> ChromaSnapshot | None:
+        meta = self._manifest().metadata or {}
+        name = meta.get("active")
+        if not name:
+            return None
+        try:
+            collection = self._client.get_collection(name, embedding_function=None)
+        except Exception as exc:  # noqa: BLE001 - vendor raises several types for a missing collection
+            raise IndexNotReadyError(
+                "Indeks aktif tidak ditemukan di penyimpanan Chroma. Jalankan ulang: assistant ingest"
+            ) from exc
+        return ChromaSnapshot(collection, json.loads(meta.get("info", "{}")))
+
+    def build(
+        self,
+        chunks: Sequence[Chunk],
+        vectors: np.ndarray,
+        tokens: Sequence[str],
+        *,
+        info: Mapping[str, Any],
+    ) -> ChromaSnapshot:
+        """Write a complete new generation; it is not visible until ``activate``."""
+        name = f"{self._prefix}-gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        collection = self._client.create_collection(
+            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+        )
+        for start in range(0, len(chunks), _BATCH):
+            part = chunks[start : start + _BATCH]
+            collection.add(
+                ids=[c.chunk_id for c in part],
+                embeddings=np.asarray(vectors[start : start + _BATCH], dtype=np.float32),
+                documents=[c.text for c in part],
+                metadatas=[_metadata(c, t) for c, t in zip(part, tokens[start : start + _BATCH], strict=True)],
+            )
+        return ChromaSnapshot(collection, info)
+
+    def activate(self, snapshot: ChromaSnapshot) -> None:
+        """Switch the pointer, then drop older generations (replaced ones and crashed builds).
+
+        Generation names sort by build time, so a newer build running in parallel is left alone.
+        """
+        self._manifest().modify(metadata={"active": snapshot.name, "info": json.dumps(snapshot.info)})
+        for collection in self._client.list_collections():
+            name = collection if isinstance(collection, str) else collection.name
+            if name.startswith(f"{self._prefix}-gen-") and name < snapshot.name:
+                self._client.delete_collection(name)
+
+    def heartbeat(self) -> bool:
+        self._client.heartbeat()
+        return True

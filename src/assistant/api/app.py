@@ -1,0 +1,86 @@
+"""``create_app(services)``: the FastAPI application and the web chat page, built from one Services object."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from assistant.api.errors import install_error_handlers
+from assistant.api.keys import ApiKeyStore
+from assistant.api.metrics import ApiMetrics
+from assistant.api.middleware import RequestContextMiddleware
+from assistant.api.ratelimit import FixedWindowLimiter
+from assistant.api.routes import admin, chat, eligibility, health, search
+
+STATIC_DIR = Path(__file__).parent / "static"
+log = logging.getLogger("assistant.api")
+
+_DESCRIPTION = """
+Satu asisten untuk keluarga, pendamping dan evaluator: jawaban dari pedoman program (PKH, DTSEN,
+stunting, Tamasya, lansia, bansos lain) dengan kutipan sumber, cek status oleh pendamping, dan umpan balik.
+
+Authentication: send an API key as `X-API-Key: <key>` or `Authorization: Bearer <key>`. Without a key the
+caller is an anonymous citizen (chat, search, feedback; rate-limited). Every error body is
+`{"error": {"code": "...", "message": "..."}}` with an Indonesian message.
+"""
+
+
+def create_app(services: Any, *, key_store: ApiKeyStore | None = None) -> FastAPI:
+    """Build the app around a Services object (settings, knowledge, conversation, household_lookup, state)."""
+    settings = services.settings
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        warm_up = getattr(services, "warm_up", None)
+        if callable(warm_up):
+            warm_up()
+        log.info("api started")
+        yield
+        close = getattr(services, "close", None)
+        if callable(close):
+            close()
+
+    app = FastAPI(
+        title="Asisten Keluarga API",
+        version="1.0",
+        description=_DESCRIPTION,
+        lifespan=lifespan,
+    )
+    metrics = ApiMetrics()
+    app.state.services = services
+    app.state.settings = settings
+    app.state.metrics = metrics
+    app.state.keys = key_store or ApiKeyStore(settings.data_dir / "keys.sqlite3")
+    app.state.limiter = FixedWindowLimiter(
+        services.state, on_limited=lambda scope: metrics.rate_limited.labels(scope).inc()
+    )
+    # Room for a maximal message in JSON (escaped non-ASCII text is up to 6 bytes a character) plus fields.
+    max_body = settings.api.max_message_chars * 6 + 4096
+    app.add_middleware(RequestContextMiddleware, metrics=metrics, max_body_bytes=max_body)
+    install_error_handlers(app)
+    for module in (chat, search, eligibility, admin, health):
+        app.include_router(module.router)
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for ``uvicorn --factory``: settings from the environment, the real services."""
+    from assistant.api.logging import configure_logging
+    from assistant.services import build_services
+    from assistant.settings import Settings
+
+    settings = Settings()
+    configure_logging(settings.log_level)
+    return create_app(build_services(settings))

@@ -1,0 +1,95 @@
+"""Annotated dependencies: services, the authenticated principal (role, regions) and rate limits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Header, Request
+
+from assistant.api.errors import UnauthenticatedError
+from assistant.errors import AccessDeniedError
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: an anonymous citizen or the holder of an API key. The role never comes from a body."""
+
+    role: str  # citizen | facilitator | admin
+    name: str  # key name, or "anonymous"
+    key_id: str | None
+    regions: tuple[str, ...]
+    client: str  # client address, for anonymous rate limits
+
+    @property
+    def namespace(self) -> str:
+        """Prefix for user ids, so one caller can never reach another caller's conversation memory."""
+        return f"key:{self.key_id}" if self.key_id else "anon"
+
+
+def get_services(request: Request) -> Any:
+    return request.app.state.services
+
+
+def _token(x_api_key: str | None, authorization: str | None) -> str | None:
+    if x_api_key:
+        return x_api_key.strip()
+    if authorization:
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise UnauthenticatedError("Format header Authorization harus 'Bearer <kunci API>'.")
+        return value.strip()
+    return None
+
+
+def get_principal(
+    request: Request,
+    x_api_key: Annotated[str | None, Header(description="API key (or use Authorization: Bearer).")] = None,
+    authorization: Annotated[str | None, Header(description="Bearer <API key>.")] = None,
+) -> Principal:
+    client = request.client.host if request.client else "unknown"
+    token = _token(x_api_key, authorization)
+    if token is None:
+        if request.app.state.settings.api.require_key:
+            raise UnauthenticatedError("Layanan ini memerlukan kunci API. Kirim header X-API-Key.")
+        principal = Principal("citizen", "anonymous", None, (), client)
+    else:
+        key = request.app.state.keys.authenticate(token)
+        if key is None:
+            raise UnauthenticatedError("Kunci API tidak dikenal atau sudah dicabut.")
+        principal = Principal(key.role, key.name, key.key_id, key.regions, client)
+    request.state.principal = principal
+    return principal
+
+
+def limited_principal(request: Request, principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    """The principal, after counting this request against its per-key or per-client limit."""
+    api = request.app.state.settings.api
+    limiter = request.app.state.limiter
+    if principal.key_id:
+        limiter.hit("key", principal.key_id, api.key_rate_per_minute)
+    else:
+        limiter.hit("client", principal.client, api.anonymous_rate_per_minute)
+    return principal
+
+
+def require_facilitator(principal: Annotated[Principal, Depends(limited_principal)]) -> Principal:
+    if principal.key_id is None:
+        raise UnauthenticatedError("Cek status oleh pendamping memerlukan kunci API pendamping.")
+    if principal.role != "facilitator":
+        raise AccessDeniedError("Hanya kunci pendamping yang boleh memakai cek status ini.")
+    return principal
+
+
+def require_admin(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+    if principal.key_id is None:
+        raise UnauthenticatedError("Fungsi admin memerlukan kunci API admin.")
+    if principal.role != "admin":
+        raise AccessDeniedError("Hanya kunci admin yang boleh memakai fungsi ini.")
+    return principal
+
+
+ServicesDep = Annotated[Any, Depends(get_services)]
+CallerDep = Annotated[Principal, Depends(limited_principal)]
+FacilitatorDep = Annotated[Principal, Depends(require_facilitator)]
+AdminDep = Annotated[Principal, Depends(require_admin)]

@@ -1,0 +1,168 @@
+"""Chat (JSON or server-sent events), feedback on answers, and the cited passages."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Path, Request
+from fastapi.responses import StreamingResponse
+
+from assistant.api.deps import CallerDep, Principal, ServicesDep
+from assistant.api.errors import PayloadTooLargeError, error_body, status_for
+from assistant.api.schemas import (
+    ChatRequest,
+    ChatResponse,
+    ErrorResponse,
+    FeedbackRequest,
+    FeedbackResponse,
+    Passage,
+)
+from assistant.errors import AssistantError, NotFoundError
+from assistant.models import Reply
+
+router = APIRouter(prefix="/v1", tags=["chat"])
+log = logging.getLogger("assistant.api")
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse} for code in (401, 413, 422, 429, 503)
+}
+_WORDS = re.compile(r"\S+\s*")
+
+
+def _audience(principal: Principal, requested: str | None) -> str:
+    if principal.role == "citizen":
+        return "citizen"  # the role comes from the key, never from the body
+    return requested or ("facilitator" if principal.role == "facilitator" else "citizen")
+
+
+def _remember_passages(request: Request, reply: Reply) -> None:
+    """Keep the cited passages for GET /v1/chunks/{id} when the knowledge base cannot look chunks up itself.
+
+    They go to the shared state store, so every worker can serve them.
+    """
+    cited = {c.chunk_id for c in reply.citations}
+    services = request.app.state.services
+    if not cited or callable(getattr(services.knowledge, "chunk", None)):
+        return
+    ttl = request.app.state.settings.memory_ttl_seconds
+    for hit in reply.hits:
+        if hit.chunk.chunk_id in cited:
+            passage = Passage.of(hit).model_dump(exclude={"score"})
+            services.state.set(f"passage:{hit.chunk.chunk_id}", json.dumps(passage, ensure_ascii=False), ttl)
+            cited.discard(hit.chunk.chunk_id)
+
+
+def _sse(event: str, data: dict[str, Any]) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.post(
+    "/chat",
+    response_model=ChatResponse,
+    summary="Ask the assistant",
+    description=(
+        "Anonymous callers are citizens (rate-limited per client and per user id) unless the server requires "
+        "a key. With `stream: true` the reply comes as server-sent events: `start`, several `delta` events "
+        "with text, then `done` carrying the same body as the JSON reply (or `error`)."
+    ),
+    responses={**_ERRORS, 200: {"content": {"text/event-stream": {}}}},
+)
+def chat(
+    body: ChatRequest,
+    request: Request,
+    caller: CallerDep,
+    services: ServicesDep,
+    x_assistant_channel: Annotated[str | None, Header(description="'web' from the web page.")] = None,
+) -> Any:
+    api = request.app.state.settings.api
+    if len(body.message) > api.max_message_chars:
+        raise PayloadTooLargeError(f"Pesan terlalu panjang (maksimal {api.max_message_chars} karakter).")
+    raw_user = body.user_id or body.conversation_id
+    conversation_id = body.conversation_id
+    if raw_user is None:
+        raw_user = conversation_id = uuid.uuid4().hex
+    else:
+        request.app.state.limiter.hit("user", f"{caller.namespace}:{raw_user}", api.anonymous_rate_per_minute)
+    kwargs = {
+        "user_id": f"{caller.namespace}:{raw_user}",
+        "channel": "web" if x_assistant_channel == "web" else "api",
+        "role": caller.role,
+        "text": body.message,
+        "audience": _audience(caller, body.audience),
+        "conversation_id": conversation_id,
+    }
+
+    def answer() -> ChatResponse:
+        reply = services.conversation.reply(**kwargs)
+        _remember_passages(request, reply)
+        request.app.state.metrics.replies.labels(reply.intent, str(reply.refused).lower()).inc()
+        log.info(
+            "chat reply",
+            extra={"intent": reply.intent, "refused": reply.refused, "citations": len(reply.citations),
+                   "audience": kwargs["audience"], "channel": kwargs["channel"]},
+        )
+        return ChatResponse.of(reply)
+
+    if not body.stream:
+        return answer()
+    return StreamingResponse(
+        _events(answer), media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def _events(answer) -> Iterator[str]:
+    yield _sse("start", {"status": "thinking"})
+    try:
+        response = answer()
+    except AssistantError as exc:
+        yield _sse("error", error_body(exc.code, exc.message, status=status_for(exc)))
+        return
+    except Exception:  # noqa: BLE001 - headers are sent; report in-band instead of cutting the stream
+        log.exception("streamed chat failed")
+        yield _sse("error", error_body("internal_error", "Terjadi kesalahan di server. Silakan coba lagi.", status=500))
+        return
+    words = _WORDS.findall(response.answer)
+    for start in range(0, len(words), 6):
+        yield _sse("delta", {"text": "".join(words[start:start + 6])})
+    yield _sse("done", response.model_dump())
+
+
+@router.post(
+    "/feedback",
+    response_model=FeedbackResponse,
+    summary="Thumbs up or down on an answer",
+    responses={404: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 429: {"model": ErrorResponse}},
+)
+def feedback(body: FeedbackRequest, request: Request, caller: CallerDep, services: ServicesDep) -> FeedbackResponse:
+    services.conversation.feedback(body.answer_id, body.rating, body.comment)
+    request.app.state.metrics.feedback.labels(body.rating).inc()
+    return FeedbackResponse()
+
+
+@router.get(
+    "/chunks/{chunk_id:path}",
+    response_model=Passage,
+    summary="The full text of a cited passage",
+    responses={404: {"model": ErrorResponse}},
+)
+def chunk(
+    chunk_id: Annotated[str, Path(max_length=300, description="chunk_id from a citation.")],
+    services: ServicesDep,
+) -> Passage:
+    lookup = getattr(services.knowledge, "chunk", None)
+    found = lookup(chunk_id) if callable(lookup) else None
+    if found is None:
+        stored = services.state.get(f"passage:{chunk_id}")
+        if stored is not None:
+            return Passage.model_validate_json(stored)
+        raise NotFoundError("Kutipan tidak ditemukan atau sudah kedaluwarsa. Ajukan pertanyaannya lagi.")
+    return Passage(
+        chunk_id=found.chunk_id, doc_id=found.doc_id, title=found.title, section=found.section, text=found.text,
+        program=found.program, source_url=found.source_url, source_year=found.source_year,
+    )

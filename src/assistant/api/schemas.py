@@ -1,0 +1,205 @@
+"""Request and response bodies of the HTTP API, named by role. Requests refuse unknown fields."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from assistant.models import Citation, Reply, ScoredChunk
+
+_ID = r"^[A-Za-z0-9_.:@-]{1,128}$"
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChatRequest(_Request):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"message": "Berapa bantuan PKH untuk anak SD?", "user_id": "web-7f3a9c", "conversation_id": None},
+                {"message": "kalau untuk anak SMA?", "user_id": "web-7f3a9c", "conversation_id": "c-5d1e"},
+                {"message": "Apa syarat ikut Tamasya?", "audience": "facilitator", "stream": True},
+            ]
+        },
+    )
+
+    message: str = Field(description="The question or message, at most `api.max_message_chars` characters.")
+    user_id: str | None = Field(
+        None, pattern=_ID, description="Stable, unguessable id of the person (keeps conversation memory)."
+    )
+    conversation_id: str | None = Field(
+        None, pattern=_ID, description="Returned by a previous reply; send it back to continue the conversation."
+    )
+    audience: Literal["citizen", "facilitator"] | None = Field(
+        None, description="Requested answer style; only facilitator and admin keys get 'facilitator'."
+    )
+    stream: bool = Field(False, description="Answer as server-sent events (start, delta..., done).")
+
+    @field_validator("message")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("message must not be empty")
+        return value
+
+
+class CitationOut(BaseModel):
+    n: int
+    doc_id: str
+    title: str
+    section: str
+    source_url: str
+    source_year: int | None
+    chunk_id: str
+
+    @classmethod
+    def of(cls, citation: Citation) -> CitationOut:
+        return cls(**citation.to_dict())
+
+
+class ChatResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "answer": "Komponen anak SD dalam PKH mendapat Rp900.000 per tahun [1].",
+                    "refused": False,
+                    "citations": [
+                        {
+                            "n": 1,
+                            "doc_id": "pkh-besaran",
+                            "title": "PKH: besaran bantuan",
+                            "section": "PKH > Besaran bantuan",
+                            "source_url": "https://kemensos.go.id/",
+                            "source_year": 2024,
+                            "chunk_id": "pkh-besaran#2",
+                        }
+                    ],
+                    "conversation_id": "c-5d1e",
+                    "answer_id": "a-91b2",
+                    "suggestions": ["Cek status kepesertaan saya", "Kalau untuk anak SMA?"],
+                }
+            ]
+        }
+    )
+
+    answer: str
+    refused: bool
+    citations: list[CitationOut]
+    conversation_id: str
+    answer_id: str
+    suggestions: list[str]
+
+    @classmethod
+    def of(cls, reply: Reply) -> ChatResponse:
+        return cls(
+            answer=reply.text,
+            refused=reply.refused,
+            citations=[CitationOut.of(c) for c in reply.citations],
+            conversation_id=reply.conversation_id,
+            answer_id=reply.answer_id,
+            suggestions=list(reply.suggestions),
+        )
+
+
+class SearchRequest(_Request):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"query": "syarat lansia PKH", "k": 5, "program": "pkh"}]},
+    )
+
+    query: str = Field(description="Search text.")
+    k: int = Field(5, ge=1, le=20, description="How many passages to return.")
+    program: str | None = Field(None, max_length=64, description="Only passages of this program (e.g. 'pkh').")
+    audience: Literal["citizen", "facilitator", "both"] | None = Field(None, description="Only this audience.")
+
+    @field_validator("query")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("query must not be empty")
+        return value
+
+
+class Passage(BaseModel):
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str
+    text: str
+    program: str = ""
+    source_url: str = ""
+    source_year: int | None = None
+    score: float | None = None
+
+    @classmethod
+    def of(cls, hit: ScoredChunk) -> Passage:
+        c = hit.chunk
+        return cls(
+            chunk_id=c.chunk_id,
+            doc_id=c.doc_id,
+            title=c.title,
+            section=c.section,
+            text=c.text,
+            program=c.program,
+            source_url=c.source_url,
+            source_year=c.source_year,
+            score=round(float(hit.score), 4),
+        )
+
+
+class SearchResponse(BaseModel):
+    hits: list[Passage]
+
+
+class FeedbackRequest(_Request):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"answer_id": "a-91b2", "rating": "down", "comment": "Nominalnya kurang jelas"}]},
+    )
+
+    answer_id: str = Field(pattern=_ID, description="The answer_id of a chat reply.")
+    rating: Literal["up", "down"]
+    comment: str | None = Field(None, max_length=1000, description="Optional free text.")
+
+
+class FeedbackResponse(BaseModel):
+    recorded: bool = True
+
+
+class DocumentsResponse(BaseModel):
+    documents: list[dict[str, Any]]
+
+
+class IngestResponse(BaseModel):
+    report: dict[str, Any]
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class ReadyResponse(BaseModel):
+    ready: bool
+    checks: dict[str, bool]
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable machine-readable code, e.g. invalid_request, rate_limited.")
+    message: str = Field(description="What went wrong and what to do next, in Indonesian.")
+
+
+class ErrorResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"error": {"code": "rate_limited", "message": "Terlalu banyak permintaan. Silakan coba lagi dalam 42 detik."}}]
+        }
+    )
+
+    error: ErrorDetail

@@ -1,0 +1,222 @@
+"""Intent routing and deterministic follow-up rewriting (no model involved, so it is testable)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from assistant.dialogue import safety
+
+
+class Intent(StrEnum):
+    GREETING = "greeting"
+    HELP = "help"
+    PROGRAM_QUESTION = "program_question"
+    STATUS_CHECK = "status_check"
+    FEEDBACK = "feedback"
+    ERASE = "erase"
+    CANCEL = "cancel"
+    OUT_OF_SCOPE = "out_of_scope"
+    INJECTION = "injection"
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    intent: Intent
+    scam: bool = False  # mentions a scam pattern: warn, then answer from the guidelines
+    mixed: bool = False  # a program question about the user's own family: answer and offer the status check
+    rating: str | None = None  # for feedback: "up" or "down"
+
+
+def normalize(text: str) -> str:
+    """Lowercase, unify separators and collapse whitespace; keeps digits and letters only."""
+    text = text.lower().replace("’", "'")
+    text = re.sub(r"[^\w\s/-]", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_GREETING_RE = re.compile(
+    r"^(?:halo+|hallo+|hai+|hi+|hey|hello|pagi|siang|sore|malam|permisi|assalamu ?alaikum\w*|salam"
+    r"|selamat (?:pagi|siang|sore|malam)|/start|start)(?: (?:min|kak|admin|bot|pak|bu|semua|juga))*$"
+)
+_HELP_RE = re.compile(r"^(?:/help|help|bantuan|menu|tolong|bisa bantu apa|bisa apa saja|kamu bisa apa|apa yang bisa kamu bantu)$")
+_CANCEL_RE = re.compile(r"^(?:batal|batalkan|cancel|stop|berhenti|gak jadi|nggak jadi|tidak jadi|ga jadi)$")
+_ERASE_RE = re.compile(
+    r"hapus (?:semua )?(?:data|riwayat|percakapan|chat|memori)(?: \w+)? (?:saya|aku|ku)\b"
+    r"|hapus data saya|lupakan (?:saya|data saya|percakapan)"
+)
+_STATUS_RE = re.compile(
+    r"\bcek (?:status|bansos|data|kelayakan|nik|pkh|penerima)\b"
+    r"|\bstatus (?:bansos|bantuan|pkh|penerima|kelayakan)? ?(?:saya|kami|keluarga saya|aku)\b"
+    r"|\bapakah (?:saya|aku|kami|keluarga saya) (?:ter)?(?:daftar|dapat|berhak|layak|termasuk|penerima|masuk)\b"
+    r"|\b(?:saya|aku|kami|keluarga saya) (?:dapat|terdaftar|penerima|layak|berhak)(?: \w+){0,2} (?:tidak|gak|nggak|ga|enggak)\b"
+    r"|\bkelayakan (?:saya|keluarga)\b"
+)
+_PERSONAL_RE = re.compile(r"\b(?:saya|aku|kami|keluarga saya|anak saya|istri saya|suami saya|ibu saya|bapak saya)\b")
+_BENEFIT_RE = re.compile(r"\b(?:dapat|berapa|berhak|bisa dapat|menerima|layak|cair)\b")
+_FEEDBACK_RE = re.compile(
+    r"^(?:feedback|masukan|saran|kritik)\b"
+    r"|\bjawaban(?:nya|mu)? (?:salah|keliru|kurang|tidak membantu|gak membantu|bagus|membantu|tepat|jelas|benar)\b"
+    r"|^(?:terima ?kasih|makasih|thanks|thx|mantap|sip)(?: (?:banyak|ya|kak|min|atas \w+))*$"
+)
+_NEGATIVE_RE = re.compile(r"\b(?:salah|keliru|kurang|tidak membantu|gak membantu|jelek|buruk|tidak jelas|bingung)\b")
+_OFF_TOPIC_RE = re.compile(
+    r"\b(?:resep|cuaca|sepak ?bola|pemilu|capres|pacar|zodiak|ramalan|togel|judi|slot|bitcoin|saham|crypto"
+    r"|kripto|lirik lagu|film|game|pinjol|pinjaman online)\b"
+)
+DOMAIN_RE = re.compile(
+    r"\b(?:pkh|bansos|bantuan|kks|kpm|dtsen|dtks|desil|stunting|krs|posyandu|puskesmas|lansia|lanjut usia|tamasya"
+    r"|daycare|day care|penitipan|tpa|sembako|bpnt|pip|kip|pbi|bpjs|jkn|pendamping|cair|pencairan|tahap"
+    r"|hamil|balita|bayi|anak|sekolah|disabilitas|bkl|atensi|genting|elsimil|catin|kemensos|bkkbn|kemendukbangga"
+    r"|graduasi|p2k2|himbara|kartu|penipuan|hoaks|hoax|desa|kelurahan|dinsos|dinas sosial|syarat|daftar)\w*"
+)
+
+
+def classify(text: str, *, in_status_flow: bool = False) -> Classification:
+    """Decide what the user wants. Safety checks come first so they cannot be bypassed."""
+    norm = normalize(text)
+    if safety.is_injection(norm) or safety.is_data_fishing(norm):
+        return Classification(Intent.INJECTION)
+    if _CANCEL_RE.match(norm):
+        return Classification(Intent.CANCEL)
+    if _ERASE_RE.search(norm):
+        return Classification(Intent.ERASE)
+    if _GREETING_RE.match(norm):
+        return Classification(Intent.GREETING)
+    if _HELP_RE.match(norm):
+        return Classification(Intent.HELP)
+    if _FEEDBACK_RE.search(norm):
+        return Classification(Intent.FEEDBACK, rating="down" if _NEGATIVE_RE.search(norm) else "up")
+    scam = safety.is_scam_related(norm)
+    words = len(norm.split())
+    if not scam and _STATUS_RE.search(norm) and words <= 8:
+        return Classification(Intent.STATUS_CHECK)
+    if not scam and safety.extract_nik(text) and words <= 6:
+        return Classification(Intent.STATUS_CHECK)
+    if not scam and _OFF_TOPIC_RE.search(norm) and not DOMAIN_RE.search(norm):
+        return Classification(Intent.OUT_OF_SCOPE)
+    mixed = bool(_PERSONAL_RE.search(norm) and _BENEFIT_RE.search(norm) and DOMAIN_RE.search(norm))
+    return Classification(Intent.PROGRAM_QUESTION, scam=scam, mixed=mixed and not scam)
+
+
+def has_domain_words(text: str) -> bool:
+    return bool(DOMAIN_RE.search(normalize(text)))
+
+
+# --------------------------------------------------------------------------- follow-up rewriting
+
+_CONNECTOR_RE = re.compile(
+    r"^(?:(?:kalau|kalo|klo|kl|terus|trus|trs|lalu|kemudian|lantas|sama|bagaimana dengan|gimana dengan"
+    r"|bagaimana kalau|gimana kalau|gmn kalau|seandainya|nah)\b\s*)+"
+)
+_FILLER_RE = re.compile(r"\b(?:untuk|buat|bagi|dengan|yang|nya|ya|kak|min|dong|sih|nih|gimana|bagaimana)\b")
+
+# (class, canonical form, pattern). Order matters: longer, more specific patterns first.
+_ENTITIES: list[tuple[str, str, re.Pattern[str]]] = [
+    ("target", "anak usia dini", re.compile(r"\banak usia dini\b|\bpaud\b|\btk\b")),
+    ("target", "anak SD", re.compile(r"\b(?:anak )?(?:sd|mi|sekolah dasar)\b")),
+    ("target", "anak SMP", re.compile(r"\b(?:anak )?(?:smp|mts|sekolah menengah pertama)\b")),
+    ("target", "anak SMA", re.compile(r"\b(?:anak )?(?:sma|smk|ma|sekolah menengah atas)\b")),
+    ("target", "balita", re.compile(r"\b(?:anak )?balita\b|\bbayi\b")),
+    ("target", "ibu hamil", re.compile(r"\b(?:ibu )?hamil\b|\bibu nifas\b")),
+    ("target", "lansia", re.compile(r"\blansia\b|\blanjut usia\b|\bkakek\b|\bnenek\b")),
+    ("target", "disabilitas berat", re.compile(r"\b(?:penyandang )?disabilitas(?: berat)?\b|\bdifabel\b")),
+    ("program", "PKH", re.compile(r"\bpkh\b")),
+    ("program", "BPNT", re.compile(r"\bbpnt\b|\bsembako\b")),
+    ("program", "PIP", re.compile(r"\bpip\b|\bkip\b")),
+    ("program", "PBI JKN", re.compile(r"\bpbi(?: jkn)?\b|\bbpjs(?: kesehatan)?\b")),
+    ("program", "DTSEN", re.compile(r"\bdtsen\b|\bdtks\b")),
+    ("program", "Tamasya", re.compile(r"\btamasya\b|\bdaycare\b|\bday care\b|\btpa\b")),
+    ("program", "BKL", re.compile(r"\bbkl\b|\bbina keluarga lansia\b")),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    cls: str
+    canonical: str
+    start: int
+    end: int
+
+
+def _find_entities(norm: str) -> list[_Span]:
+    spans: list[_Span] = []
+    taken: list[tuple[int, int]] = []
+    for cls, canonical, pattern in _ENTITIES:
+        for m in pattern.finditer(norm):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            spans.append(_Span(cls, canonical, m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    return sorted(spans, key=lambda s: s.start)
+
+
+def is_follow_up(text: str, previous_question: str | None) -> bool:
+    """A short message that only makes sense against the previous question."""
+    if not previous_question:
+        return False
+    norm = normalize(text)
+    words = norm.split()
+    if not words or len(words) > 7:
+        return False
+    starts_with_connector = bool(_CONNECTOR_RE.match(norm))
+    rest = _CONNECTOR_RE.sub("", norm)
+    entities = _find_entities(rest)
+    body_words = _FILLER_RE.sub(" ", _strip_spans(rest, entities)).split()
+    only_entities = bool(entities) and not body_words
+    self_contained = any(e.cls == "program" for e in entities) and len(body_words) >= 2
+    return (starts_with_connector or only_entities) and not self_contained
+
+
+def _strip_spans(text: str, spans: list[_Span]) -> str:
+    for span in sorted(spans, key=lambda s: s.start, reverse=True):
+        text = text[: span.start] + " " + text[span.end :]
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def rewrite_follow_up(text: str, previous_question: str) -> str:
+    """Resolve a follow-up against the previous (already resolved) question.
+
+    - Only entities ("kalau untuk anak SMA?", "kalo lansia?"): substitute them into the previous
+      question by class (target group or program); append when the previous question had none.
+    - A new aspect ("terus syaratnya apa?"): keep the new words and carry over the previous
+      question's program and target group.
+    """
+    norm = _CONNECTOR_RE.sub("", normalize(text)).strip()
+    new_entities = _find_entities(norm)
+    body = _FILLER_RE.sub(" ", _strip_spans(norm, new_entities))
+    body = re.sub(r"\s+", " ", body).strip()
+    prev = previous_question.strip().rstrip("?").strip()
+    prev_norm = prev.lower()
+    old_entities = _find_entities(prev_norm)
+    if not body and new_entities:
+        result = prev
+        for cls in ("target", "program"):
+            new = [e for e in new_entities if e.cls == cls]
+            if not new:
+                continue
+            old = [e for e in old_entities if e.cls == cls]
+            replacement = " dan ".join(e.canonical for e in new)
+            if old:
+                first, last = old[0], old[-1]
+                result = result[: first.start] + replacement + result[last.end :]
+                old_entities = _find_entities(result.lower())
+            else:
+                result = f"{result} {'untuk ' if cls == 'target' else ''}{replacement}"
+                old_entities = _find_entities(result.lower())
+        return re.sub(r"\s+", " ", result).strip() + "?"
+    programs = [e.canonical for e in new_entities if e.cls == "program"] or [
+        e.canonical for e in old_entities if e.cls == "program"
+    ]
+    targets = [e.canonical for e in new_entities if e.cls == "target"] or [
+        e.canonical for e in old_entities if e.cls == "target"
+    ]
+    parts = [body or prev]
+    if programs and body:
+        parts.append(" ".join(dict.fromkeys(programs)))
+    if targets and body:
+        parts.append("untuk " + " dan ".join(dict.fromkeys(targets)))
+    if not programs and not targets and body:
+        parts.append(f"(lanjutan dari: {prev})")
+    return " ".join(parts).strip() + "?"

@@ -1,0 +1,79 @@
+"""The interaction log and feedback store the conversation service writes to (``Journal``).
+
+Rows hold a hashed user id and redacted text only. ``assistant.adapters.sqlite_journal`` is the
+implementation; exports for evaluators are built from ``interactions`` and ``feedback_rows``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+RATINGS = ("up", "down")
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    answer_id: str
+    conversation_id: str
+    user_hash: str
+    channel: str
+    role: str
+    intent: str
+    question: str  # redacted user text
+    resolved_question: str  # redacted, after follow-up rewriting
+    answer: str  # redacted reply text
+    refused: bool
+    doc_ids: tuple[str, ...]
+    latency_ms: float
+    created_at: str  # ISO 8601, UTC
+
+
+class Journal(Protocol):
+    """Append-only log of replies plus feedback on them; erasable per user."""
+
+    def record(self, entry: JournalEntry) -> None: ...
+
+    def add_feedback(self, answer_id: str, rating: str, comment: str, created_at: str) -> bool:
+        """Store feedback; False when the answer id is unknown."""
+        ...
+
+    def forget_user(self, user_hash: str) -> int:
+        """Delete a user's interactions and the feedback on them; returns rows deleted."""
+        ...
+
+    def interactions(self, since: str | None = None) -> list[dict[str, Any]]: ...
+
+    def feedback_rows(self, since: str | None = None) -> list[dict[str, Any]]:
+        """Feedback joined with the question and answer it rates."""
+        ...
+
+
+_FILLERS = re.compile(r"\b(?:min|kak|bang|bu|pak|mas|mbak|dong|ya|yah|sih|nih|deh|kah|tolong|mohon|admin)\b")
+_NIK_MASK = re.compile(r"\d{4}\*{8}\d{4}|\d{16}")
+
+
+def normalize_question(text: str) -> str:
+    """Fold spelling noise so repeated questions count together ("PKH cair kapan ya kak?" ~ "pkh cair kapan")."""
+    text = _NIK_MASK.sub("<nik>", text.lower())
+    text = re.sub(r"[^\w<>\s]", " ", text)
+    text = _FILLERS.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+QUESTION_INTENTS = ("program_question", "out_of_scope")
+
+
+def most_asked(rows: Iterable[dict[str, Any]], top: int = 10,
+               intents: Sequence[str] = QUESTION_INTENTS) -> list[tuple[str, int]]:
+    """Most frequent normalised questions among interaction rows of the given intents."""
+    counts: Counter[str] = Counter()
+    for row in rows:
+        if row.get("intent") in intents:
+            question = normalize_question(row.get("resolved_question") or row.get("question") or "")
+            if question:
+                counts[question] += 1
+    return counts.most_common(top)

@@ -1,0 +1,306 @@
+"""``ConversationService``: the one conversation object every channel talks to (ports.Conversation)."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from assistant.dialogue import safety
+from assistant.dialogue.intents import Classification, Intent, classify, has_domain_words, is_follow_up, rewrite_follow_up
+from assistant.dialogue.journal import RATINGS, Journal, JournalEntry
+from assistant.dialogue.memory import Memory, MemoryStore, Turn
+from assistant.dialogue.status_flow import StatusFlow
+from assistant.dialogue.texts import Texts
+from assistant.errors import AssistantError, InputError, NotFoundError
+from assistant.models import Answer, Chunk, Citation, Reply, ScoredChunk
+from assistant.ports import HouseholdLookup, KnowledgeBase, StateStore
+
+logger = logging.getLogger("assistant.dialogue")
+
+ROLES = ("citizen", "facilitator", "admin")
+AUDIENCES = ("citizen", "facilitator")
+MAX_COMMENT_CHARS = 1000
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """What one turn produced, before it becomes a Reply."""
+
+    intent: str
+    text: str
+    refused: bool = False
+    citations: tuple[Citation, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    hits: tuple[ScoredChunk, ...] = ()
+    eligibility: dict | None = None
+    resolved: str = ""
+    remember: bool = True  # write the turn to memory and the journal
+    extra: dict = field(default_factory=dict)
+
+
+class ConversationService:
+    """Routes a message to the right intent and keeps per-user memory; implements ports.Conversation.
+
+    Args:
+        knowledge: grounded retrieval and answering (``KnowledgeBase``).
+        lookup: verified registry access (``HouseholdLookup``); None disables the status check.
+        state: memory store (in-process or Redis ``StateStore``).
+        journal: interaction log and feedback store; None keeps no log.
+        texts: the Indonesian texts (``load_texts(path)``); defaults when None.
+        memory_ttl_seconds: how long a user's conversation memory lives (settings.memory_ttl_seconds).
+        flow_ttl_seconds: how long an unfinished status check (and its NIK) is kept.
+        now: clock for journal timestamps (tests inject one).
+    """
+
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        lookup: HouseholdLookup | None,
+        state: StateStore,
+        *,
+        journal: Journal | None = None,
+        texts: Texts | None = None,
+        memory_ttl_seconds: int = 86400,
+        flow_ttl_seconds: int = 900,
+        now: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self._kb = knowledge
+        self._journal = journal
+        self._texts = texts or Texts()
+        self._memory = MemoryStore(state, ttl_seconds=memory_ttl_seconds, flow_ttl_seconds=flow_ttl_seconds)
+        self._flow = StatusFlow(lookup, self._texts, self._cite)
+        self._now = now
+        self._doc_cache: dict[str, Chunk] = {}
+
+    # ------------------------------------------------------------------ public API
+
+    def reply(
+        self,
+        *,
+        user_id: str,
+        channel: str,
+        role: str,
+        text: str,
+        audience: str | None = None,
+        conversation_id: str | None = None,
+        regions: Sequence[str] | None = None,
+    ) -> Reply:
+        """Answer one message. ``role`` comes from authentication; ``regions`` are a facilitator's."""
+        started = time.perf_counter()
+        if role not in ROLES:
+            raise InputError(f"Peran tidak dikenal: {role}.")
+        text = (text or "").strip()
+        if not text:
+            raise InputError("Pesan tidak boleh kosong.")
+        effective_audience = self._audience(role, audience)
+        memory = self._memory.load(user_id)
+        if memory is None or (conversation_id and conversation_id != memory.conversation_id):
+            if memory is not None:
+                self._memory.clear_flow(user_id)
+            memory = Memory(conversation_id or uuid.uuid4().hex)
+        classification = classify(text)
+        outcome = self._route(user_id, role, list(regions or ()), text, classification, memory, effective_audience)
+        answer_id = uuid.uuid4().hex
+        latency_ms = (time.perf_counter() - started) * 1000
+        if outcome.intent == Intent.ERASE:
+            memory = Memory(uuid.uuid4().hex)
+        redacted_q = safety.redact_nik(text)
+        redacted_resolved = safety.redact_nik(outcome.resolved or text)
+        if outcome.remember:
+            memory.add(Turn(redacted_q, redacted_resolved, outcome.intent, answer_id))
+            self._memory.save(user_id, memory)
+            self._record(JournalEntry(
+                answer_id=answer_id, conversation_id=memory.conversation_id, user_hash=safety.hash_user(user_id),
+                channel=channel, role=role, intent=outcome.intent, question=redacted_q,
+                resolved_question=redacted_resolved, answer=safety.redact_nik(outcome.text),
+                refused=outcome.refused, doc_ids=tuple(dict.fromkeys(c.doc_id for c in outcome.citations)),
+                latency_ms=latency_ms, created_at=self._now().isoformat(timespec="seconds"),
+            ))
+        logger.info(
+            "chat reply intent=%s refused=%s", outcome.intent, outcome.refused,
+            extra={"event": "chat_reply", "intent": outcome.intent, "refused": outcome.refused,
+                   "conversation_id": memory.conversation_id, "answer_id": answer_id,
+                   "user_hash": safety.hash_user(user_id)[:12], "channel": channel, "role": role,
+                   "latency_ms": round(latency_ms, 2), "citations": len(outcome.citations), **outcome.extra},
+        )
+        logger.debug("chat question %s", redacted_resolved, extra={"event": "chat_question", "answer_id": answer_id})
+        return Reply(
+            text=outcome.text, refused=outcome.refused, intent=outcome.intent,
+            conversation_id=memory.conversation_id, answer_id=answer_id, citations=outcome.citations,
+            suggestions=outcome.suggestions, hits=outcome.hits, eligibility=outcome.eligibility,
+            latency_ms=latency_ms, extra={"audience": effective_audience, **outcome.extra},
+        )
+
+    def feedback(self, answer_id: str, rating: str, comment: str | None = None) -> None:
+        """Store thumbs up/down (+ optional comment) on an answer; NotFoundError for an unknown id."""
+        if rating not in RATINGS:
+            raise InputError("Penilaian harus 'up' atau 'down'.")
+        clean = safety.redact_nik((comment or "").strip())[:MAX_COMMENT_CHARS]
+        if self._journal is None:
+            return
+        stored = self._journal.add_feedback(answer_id, rating, clean, self._now().isoformat(timespec="seconds"))
+        if not stored:
+            raise NotFoundError("Jawaban dengan id tersebut tidak ditemukan.", code="answer_not_found")
+        logger.info("feedback %s", rating, extra={"event": "feedback", "answer_id": answer_id, "rating": rating})
+
+    def forget(self, user_id: str) -> int:
+        """Erase a user's memory, unfinished check and journal rows; returns journal rows deleted."""
+        self._memory.forget(user_id)
+        deleted = self._journal.forget_user(safety.hash_user(user_id)) if self._journal else 0
+        logger.info("user data erased", extra={"event": "forget", "user_hash": safety.hash_user(user_id)[:12],
+                                               "rows_deleted": deleted})
+        return deleted
+
+    # ------------------------------------------------------------------ routing
+
+    def _route(self, user_id: str, role: str, regions: list[str], text: str, c: Classification,
+               memory: Memory, audience: str) -> _Outcome:
+        flow = self._memory.load_flow(user_id)
+        if c.intent == Intent.INJECTION:
+            self._memory.clear_flow(user_id)
+            return _Outcome(Intent.INJECTION, self._texts.get("injection_declined"), refused=True,
+                            suggestions=self._default_suggestions(role))
+        if flow is not None:
+            if c.intent == Intent.CANCEL:
+                self._memory.clear_flow(user_id)
+                return _Outcome(Intent.CANCEL, self._texts.get("status_cancelled"),
+                                suggestions=self._default_suggestions(role))
+            if any(ch.isdigit() for ch in text) and c.intent != Intent.ERASE:
+                result = self._flow.step(flow, user_id=user_id, role=role, regions=regions, text=text)
+                return self._flow_outcome(user_id, result)
+            self._memory.clear_flow(user_id)  # the user moved on: drop the unfinished check
+        match c.intent:
+            case Intent.CANCEL:
+                return _Outcome(Intent.CANCEL, self._texts.get("nothing_to_cancel"),
+                                suggestions=self._default_suggestions(role))
+            case Intent.ERASE:
+                self.forget(user_id)
+                return _Outcome(Intent.ERASE, self._texts.get("erase_done"), remember=False,
+                                suggestions=self._default_suggestions(role))
+            case Intent.GREETING:
+                return _Outcome(Intent.GREETING, self._texts.get("greeting"), suggestions=self._menu(role))
+            case Intent.HELP:
+                return _Outcome(Intent.HELP, self._texts.get("help") + "\n" + self._texts.get("privacy_notice"),
+                                suggestions=self._menu(role))
+            case Intent.FEEDBACK:
+                return self._feedback_turn(text, c, memory, role)
+            case Intent.STATUS_CHECK:
+                result = self._flow.start(user_id=user_id, role=role, regions=regions, text=text)
+                return self._flow_outcome(user_id, result)
+            case Intent.OUT_OF_SCOPE:
+                return _Outcome(Intent.OUT_OF_SCOPE, self._texts.get("out_of_scope"), refused=True,
+                                suggestions=self._default_suggestions(role))
+        return self._program_question(text, c, memory, role, audience)
+
+    def _flow_outcome(self, user_id: str, result) -> _Outcome:
+        if result.flow is None:
+            self._memory.clear_flow(user_id)
+        else:
+            self._memory.save_flow(user_id, result.flow)
+        return _Outcome(Intent.STATUS_CHECK, result.text, refused=result.refused, citations=result.citations,
+                        suggestions=result.suggestions, eligibility=result.eligibility,
+                        extra={"status_outcome": result.outcome})
+
+    def _feedback_turn(self, text: str, c: Classification, memory: Memory, role: str) -> _Outcome:
+        target = memory.last_answer_id
+        if target and self._journal is not None and c.rating:
+            try:
+                self.feedback(target, c.rating, text)
+            except NotFoundError:
+                target = None
+        return _Outcome(Intent.FEEDBACK, self._texts.get("feedback_thanks"), suggestions=self._menu(role),
+                        extra={"feedback_for": target, "rating": c.rating})
+
+    def _program_question(self, text: str, c: Classification, memory: Memory, role: str,
+                          audience: str) -> _Outcome:
+        previous = memory.last_question
+        follow_up = is_follow_up(text, previous)
+        resolved = rewrite_follow_up(text, previous) if follow_up and previous else text
+        query = safety.redact_nik(resolved)
+        answer = self._kb.ask(query, audience=audience)
+        extra = {"follow_up": follow_up, "scam_warning": c.scam, "offers_status_check": c.mixed}
+        if c.scam:
+            if answer.refused:
+                answer = self._kb.ask(f"penipuan bansos {query}", audience=audience)
+            parts = [self._texts.get("scam_warning")] + ([answer.text] if not answer.refused else [])
+            suggestions = (self._texts.get("suggest_scam"), self._texts.get("suggest_schedule"),
+                           self._status_suggestion(role))
+            return self._answered(answer, "\n\n".join(parts), False, suggestions, resolved, extra)
+        if answer.refused:
+            in_scope = has_domain_words(resolved)
+            intent = Intent.PROGRAM_QUESTION if in_scope else Intent.OUT_OF_SCOPE
+            key = "decline_unknown" if in_scope else "out_of_scope"
+            return _Outcome(intent, self._texts.get(key), refused=True, hits=answer.hits, resolved=resolved,
+                            suggestions=self._default_suggestions(role), extra=extra)
+        text_out = answer.text
+        suggestions = self._default_suggestions(role)
+        if c.mixed and role == "citizen":
+            text_out += "\n\n" + self._texts.get("offer_status_check")
+        return self._answered(answer, text_out, False, suggestions, resolved, extra)
+
+    def _answered(self, answer: Answer, text: str, refused: bool, suggestions: tuple[str, ...], resolved: str,
+                  extra: dict) -> _Outcome:
+        return _Outcome(Intent.PROGRAM_QUESTION, text, refused=refused, citations=answer.citations,
+                        suggestions=suggestions, hits=answer.hits, resolved=resolved, extra=extra)
+
+    # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _audience(role: str, requested: str | None) -> str:
+        default = "citizen" if role == "citizen" else "facilitator"
+        if requested is None:
+            return default
+        if requested not in AUDIENCES:
+            raise InputError(f"Audiens tidak dikenal: {requested}.")
+        return default if role == "citizen" else requested  # a citizen cannot ask to be a facilitator
+
+    def _status_suggestion(self, role: str) -> str:
+        return self._texts.get("suggest_status" if role == "citizen" else "suggest_status_facilitator")
+
+    def _default_suggestions(self, role: str) -> tuple[str, ...]:
+        return (self._status_suggestion(role), self._texts.get("suggest_requirements"),
+                self._texts.get("suggest_schedule"))
+
+    def _menu(self, role: str) -> tuple[str, ...]:
+        return self._default_suggestions(role) + (self._texts.get("suggest_amount"),)
+
+    def _record(self, entry: JournalEntry) -> None:
+        if self._journal is None:
+            return
+        try:
+            self._journal.record(entry)
+        except Exception:  # noqa: BLE001 - a broken log must not cost the user their answer
+            logger.warning("journal write failed", extra={"event": "journal_error", "answer_id": entry.answer_id},
+                           exc_info=True)
+
+    def _cite(self, doc_ids: Sequence[str]) -> tuple[Citation, ...]:
+        citations = []
+        for n, doc_id in enumerate(doc_ids, start=1):
+            chunk = self._doc_chunk(doc_id)
+            citations.append(Citation(
+                n=n, doc_id=doc_id, title=chunk.title if chunk else doc_id, section=chunk.section if chunk else "",
+                source_url=chunk.source_url if chunk else "", source_year=chunk.source_year if chunk else None,
+                chunk_id=chunk.chunk_id if chunk else "",
+            ))
+        return tuple(citations)
+
+    def _doc_chunk(self, doc_id: str) -> Chunk | None:
+        """A chunk of the cited document, found through the knowledge base, for its title and link."""
+        if doc_id in self._doc_cache:
+            return self._doc_cache[doc_id]
+        try:
+            hits = self._kb.search(doc_id.replace("-", " ").replace("_", " "), k=10)
+        except AssistantError:
+            return None
+        chunk = next((h.chunk for h in hits if h.chunk.doc_id == doc_id), None)
+        if chunk is not None and len(self._doc_cache) < 512:
+            self._doc_cache[doc_id] = chunk
+        return chunk

@@ -1,0 +1,102 @@
+"""Dated, sourced eligibility parameters (OpenFisca style), loaded from YAML.
+
+Each parameter has ``values`` keyed by effective date; :meth:`Parameters.value` returns the entry in
+force on a given date. Each also names ``doc_id``, the knowledge document the reasons cite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.errors import ConfigurationError
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    name: str
+    description: str
+    doc_id: str
+    reference: str
+    values: tuple[tuple[date, Any], ...]  # sorted by date
+
+    def at(self, on: date) -> Any:
+        current = None
+        found = False
+        for start, value in self.values:
+            if start <= on:
+                current, found = value, True
+        if not found:
+            raise ConfigurationError(f"Parameter {self.name} belum berlaku pada {on.isoformat()}.")
+        return current
+
+
+class Parameters:
+    """All parameters, addressed by dotted name (``pkh.max_desil``)."""
+
+    def __init__(self, params: dict[str, Parameter]) -> None:
+        self._params = params
+
+    def value(self, name: str, on: date) -> Any:
+        return self.get(name).at(on)
+
+    def in_force(self, name: str, on: date) -> bool:
+        return any(start <= on for start, _ in self.get(name).values)
+
+    def doc(self, name: str) -> str:
+        return self.get(name).doc_id
+
+    def get(self, name: str) -> Parameter:
+        try:
+            return self._params[name]
+        except KeyError:
+            raise ConfigurationError(f"Parameter kelayakan {name} tidak ada.") from None
+
+    def names(self) -> list[str]:
+        return sorted(self._params)
+
+    @classmethod
+    def load(cls, override: Path | None = None) -> Parameters:
+        """The packaged defaults, optionally merged with a deployment's YAML file of the same shape."""
+        text = resources.files("assistant.eligibility").joinpath("parameters/default.yaml").read_text("utf-8")
+        raw = _flatten(yaml.safe_load(text))
+        if override is not None:
+            try:
+                extra = _flatten(yaml.safe_load(override.read_text("utf-8")) or {})
+            except (OSError, yaml.YAMLError) as exc:
+                raise ConfigurationError(f"Berkas parameter {override} tidak dapat dibaca: {exc}") from None
+            for name, spec in extra.items():
+                merged = dict(raw.get(name, {}))
+                merged.update({k: v for k, v in spec.items() if k != "values"})
+                merged["values"] = {**raw.get(name, {}).get("values", {}), **spec.get("values", {})}
+                raw[name] = merged
+        return cls({name: _parameter(name, spec) for name, spec in raw.items()})
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for key, node in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(node, dict) and "values" in node:
+            out[name] = node
+        elif isinstance(node, dict):
+            out.update(_flatten(node, name + "."))
+        else:
+            raise ConfigurationError(f"Parameter {name} harus punya 'values' bertanggal.")
+    return out
+
+
+def _parameter(name: str, spec: dict) -> Parameter:
+    if not spec.get("doc_id"):
+        raise ConfigurationError(f"Parameter {name} harus menyebut doc_id sumbernya.")
+    values = []
+    for key, value in spec["values"].items():
+        start = key if isinstance(key, date) else date.fromisoformat(str(key))
+        values.append((start, value))
+    return Parameter(name=name, description=spec.get("description", ""), doc_id=spec["doc_id"],
+                     reference=spec.get("reference", ""), values=tuple(sorted(values, key=lambda v: v[0])))

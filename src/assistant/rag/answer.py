@@ -1,0 +1,132 @@
+"""Grounded extractive answering: pick the sentences of the best chunks that answer the question.
+
+No language model: every sentence of an answer is a sentence of a cited guideline, so the answer can
+only say what the knowledge base says. A confidence score decides when to decline instead.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.models import Answer, Citation, ScoredChunk
+from assistant.rag.text import normalize, split_sentences, tokenize
+from assistant.settings import AnswerSettings
+
+DECLINE_TEXT = (
+    "Maaf, saya belum menemukan jawabannya di pedoman program yang saya pelajari, jadi saya tidak mau "
+    "menebak. Untuk pertanyaan seputar bansos, silakan tanyakan ke pendamping PKH, kantor desa/kelurahan, "
+    "atau Call Center Kemensos 171."
+)
+_QUANTITY_WORDS = {"berapa", "besar", "jumlah", "nominal", "banyak", "how", "much", "many"}
+_DIGITS = re.compile(r"\d")
+_DENSE_FLOOR, _DENSE_CEIL = 0.80, 0.90  # e5 cosines bunch near 0.8 even for unrelated text
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    text: str
+    hit_rank: int
+    hit: ScoredChunk
+    score: float
+    tokens: frozenset[str]
+
+
+def _weight(tokens: set[str], idf: Callable[[str], float]) -> float:
+    return sum(idf(t) for t in tokens)
+
+
+class ExtractiveAnswerer:
+    """Composes a short Indonesian answer from retrieved chunks, citing each sentence's chunk."""
+
+    def __init__(self, settings: AnswerSettings, idf: Callable[[str], float], max_hits: int = 4) -> None:
+        self._settings = settings
+        self._idf = idf
+        self._max_hits = max_hits
+
+    def confidence(self, question_tokens: set[str], hits: Sequence[ScoredChunk]) -> float:
+        """How well the best chunks cover the question: IDF-weighted term coverage and dense similarity."""
+        if not hits or not question_tokens:
+            return 0.0
+        total = _weight(question_tokens, self._idf)
+        coverage = max(
+            _weight(question_tokens & set(tokenize(f"{h.chunk.title} {h.chunk.section} {h.chunk.text}")), self._idf)
+            for h in hits[: self._max_hits]
+        ) / total
+        dense = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
+        if dense is None:
+            return coverage
+        dense_part = min(1.0, max(0.0, (dense - _DENSE_FLOOR) / (_DENSE_CEIL - _DENSE_FLOOR)))
+        return 0.6 * coverage + 0.4 * dense_part
+
+    def _candidates(
+        self, question: str, question_tokens: set[str], hits: Sequence[ScoredChunk], audience: str
+    ) -> list[_Candidate]:
+        total = _weight(question_tokens, self._idf) or 1.0
+        wants_quantity = bool(set(normalize(question).split()) & _QUANTITY_WORDS)
+        out: list[_Candidate] = []
+        for rank, hit in enumerate(hits[: self._max_hits]):
+            heading = set(tokenize(f"{hit.chunk.title} {hit.chunk.section}"))
+            for sentence in split_sentences(hit.chunk.text):
+                tokens = frozenset(tokenize(sentence))
+                if not tokens:
+                    continue
+                own = _weight(question_tokens & tokens, self._idf) / total
+                context = _weight((question_tokens & heading) - tokens, self._idf) / total
+                score = own + 0.35 * context + 0.12 / (1 + rank)
+                if wants_quantity and _DIGITS.search(sentence):
+                    score += 0.15
+                if hit.chunk.audience == audience:
+                    score += 0.03
+                out.append(_Candidate(sentence, rank, hit, score, tokens))
+        return out
+
+    def _select(self, candidates: list[_Candidate], limit: int) -> list[_Candidate]:
+        ranked = sorted(candidates, key=lambda c: (-c.score, c.hit_rank))
+        if not ranked:
+            return []
+        floor = ranked[0].score * 0.6
+        chosen: list[_Candidate] = []
+        for cand in ranked:
+            if cand.score < floor or len(chosen) >= limit:
+                break
+            if any(len(cand.tokens & c.tokens) / max(1, len(cand.tokens | c.tokens)) > 0.7 for c in chosen):
+                continue
+            chosen.append(cand)
+        # Read in document order within a chunk so a passage keeps its logic.
+        return sorted(chosen, key=lambda c: (c.hit_rank, candidates.index(c)))
+
+    def answer(self, question: str, hits: Sequence[ScoredChunk], audience: str = "citizen") -> Answer:
+        started = time.perf_counter()
+        question_tokens = set(tokenize(question))
+        confidence = self.confidence(question_tokens, hits)
+        if confidence < self._settings.min_confidence:
+            return Answer(DECLINE_TEXT, True, (), confidence, tuple(hits), (time.perf_counter() - started) * 1000)
+        limit = (
+            self._settings.max_sentences_facilitator if audience == "facilitator" else self._settings.max_sentences_citizen
+        )
+        chosen = self._select(self._candidates(question, question_tokens, hits, audience), limit)
+        if not chosen:
+            return Answer(DECLINE_TEXT, True, (), confidence, tuple(hits), (time.perf_counter() - started) * 1000)
+        numbers: dict[str, int] = {}
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for cand in chosen:
+            chunk = cand.hit.chunk
+            if chunk.chunk_id not in numbers:
+                numbers[chunk.chunk_id] = len(numbers) + 1
+                citations.append(
+                    Citation(numbers[chunk.chunk_id], chunk.doc_id, chunk.title, chunk.section,
+                             chunk.source_url, chunk.source_year, chunk.chunk_id)
+                )
+            sentence = cand.text.rstrip()
+            if sentence[-1:] not in ".!?":
+                sentence += "."
+            parts.append(f"{sentence} [{numbers[chunk.chunk_id]}]")
+        caveats = dict.fromkeys(c.hit.chunk.caveat for c in chosen if c.hit.chunk.caveat)
+        text = " ".join(parts)
+        if caveats:
+            text += "\n\nCatatan: " + " ".join(caveats)
+        return Answer(text, False, tuple(citations), confidence, tuple(hits), (time.perf_counter() - started) * 1000)

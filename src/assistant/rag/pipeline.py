@@ -1,0 +1,102 @@
+"""The knowledge base the channels use: hybrid search plus a grounded answer, over the active index."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from assistant.errors import IndexMismatchError, IndexNotReadyError, InputError
+from assistant.models import Answer, Chunk, ScoredChunk
+from assistant.ports import AnswerGenerator, Embedder, VectorIndex
+from assistant.rag.answer import ExtractiveAnswerer
+from assistant.rag.retrieve import HybridRetriever
+from assistant.settings import AnswerSettings, RetrievalSettings
+
+_RECHECK_SECONDS = 5.0
+
+
+class RagKnowledgeBase:
+    """Implements ports.KnowledgeBase. Follows index switches made by other processes."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        index: VectorIndex,
+        retrieval: RetrievalSettings,
+        answer: AnswerSettings,
+        generator: AnswerGenerator | None = None,
+    ) -> None:
+        self._embedder = embedder
+        self._index = index
+        self._retrieval = retrieval
+        self._answer_settings = answer
+        self._generator = generator
+        self._retriever: HybridRetriever | None = None
+        self._checked_at = 0.0
+        self._lock = threading.Lock()
+
+    def retriever(self) -> HybridRetriever:
+        now = time.monotonic()
+        if self._retriever is not None and now - self._checked_at < _RECHECK_SECONDS:
+            return self._retriever
+        with self._lock:
+            snapshot = self._index.active()
+            self._checked_at = now
+            if snapshot is None:
+                raise IndexNotReadyError("Indeks pengetahuan belum dibuat. Jalankan dulu: assistant ingest")
+            if snapshot.info.get("model_id") != self._embedder.model_id:
+                raise IndexMismatchError(
+                    f"Indeks dibuat dengan model '{snapshot.info.get('model_id')}', bukan model yang "
+                    f"dipakai sekarang ('{self._embedder.model_id}'). Jalankan: assistant ingest --rebuild"
+                )
+            if self._retriever is None or self._retriever.snapshot.name != snapshot.name:
+                self._retriever = HybridRetriever(self._embedder, snapshot, self._retrieval)
+        return self._retriever
+
+    def reload(self) -> None:
+        self._checked_at = 0.0
+
+    @property
+    def generator(self) -> AnswerGenerator:
+        if self._generator is None:
+            self._generator = ExtractiveAnswerer(self._answer_settings, self.retriever().idf)
+        return self._generator
+
+    def search(
+        self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None, mode: str | None = None
+    ) -> list[ScoredChunk]:
+        query = (query or "").strip()
+        if not query:
+            raise InputError("Pertanyaan tidak boleh kosong.")
+        return self.retriever().search(query, k=k, filters=filters, mode=mode)
+
+    def ask(self, question: str, audience: str = "citizen", filters: Mapping[str, Any] | None = None) -> Answer:
+        started = time.perf_counter()
+        question = (question or "").strip()
+        if not question:
+            raise InputError("Pertanyaan tidak boleh kosong.")
+        # Audience shapes the answer, not the search: a facilitator may need a citizen FAQ passage.
+        hits = self.search(question, k=self._retrieval.top_k, filters=filters)
+        answer = self.generator.answer(question, hits, audience)
+        return Answer(
+            answer.text, answer.refused, answer.citations, answer.confidence, answer.hits,
+            (time.perf_counter() - started) * 1000,
+        )
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        retriever = self.retriever()
+        position = retriever.by_id.get(chunk_id)
+        return None if position is None else retriever.chunks[position]
+
+    def documents(self) -> list[dict[str, Any]]:
+        docs: dict[str, dict[str, Any]] = {}
+        for chunk in self.retriever().chunks:
+            entry = docs.setdefault(chunk.doc_id, {
+                "doc_id": chunk.doc_id, "title": chunk.title, "program": chunk.program,
+                "audience": chunk.audience, "source_url": chunk.source_url,
+                "source_year": chunk.source_year, "confidence": chunk.confidence, "chunks": 0,
+            })
+            entry["chunks"] += 1
+        return sorted(docs.values(), key=lambda d: d["doc_id"])

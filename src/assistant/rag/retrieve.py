@@ -1,0 +1,100 @@
+"""Hybrid retrieval: dense (vector index) and lexical (Indonesian BM25) rankings fused with RRF."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from assistant.models import Chunk, ScoredChunk
+from assistant.ports import Embedder, IndexSnapshot
+from assistant.rag.lexical import BM25Index
+from assistant.rag.text import tokenize
+from assistant.settings import RetrievalSettings
+
+
+def rrf_fuse(rankings: Sequence[Sequence[str]], k: int) -> dict[str, float]:
+    """Reciprocal rank fusion: each list adds 1 / (k + rank) for the ids it holds (rank from 1)."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+class HybridRetriever:
+    """Searches one index generation. Chunks and their lexical tokens are mirrored in memory."""
+
+    def __init__(self, embedder: Embedder, snapshot: IndexSnapshot, settings: RetrievalSettings) -> None:
+        self._embedder = embedder
+        self.snapshot = snapshot
+        self._settings = settings
+        pairs = snapshot.chunks_with_tokens()
+        self.chunks: list[Chunk] = [chunk for chunk, _ in pairs]
+        self.by_id: dict[str, int] = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        token_lists = [tokens.split() for _, tokens in pairs]
+        self.lexical = BM25Index(token_lists)
+        self._programs = np.array([c.program for c in self.chunks], dtype=object)
+        self._audiences = np.array([c.audience for c in self.chunks], dtype=object)
+        frequency: dict[str, int] = {}
+        for tokens in token_lists:
+            for token in set(tokens):
+                frequency[token] = frequency.get(token, 0) + 1
+        n = max(1, len(token_lists))
+        self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in frequency.items()}
+        self.unknown_idf = math.log(1 + (n + 0.5) / 0.5)
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency; a word the corpus never uses weighs most."""
+        return self._idf.get(token, self.unknown_idf)
+
+    def known(self, token: str) -> bool:
+        return token in self._idf
+
+    def _allowed(self, filters: Mapping[str, Any] | None) -> np.ndarray | None:
+        if not filters:
+            return None
+        mask = np.ones(len(self.chunks), dtype=bool)
+        if filters.get("program"):
+            mask &= self._programs == filters["program"]
+        if filters.get("audience"):
+            mask &= (self._audiences == filters["audience"]) | (self._audiences == "both")
+        return mask
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        filters: Mapping[str, Any] | None = None,
+        mode: str | None = None,
+    ) -> list[ScoredChunk]:
+        mode = mode or self._settings.mode
+        candidates = max(k, self._settings.candidates)
+        dense: list[tuple[str, float]] = []
+        lexical: list[tuple[str, float]] = []
+        if mode in ("hybrid", "dense"):
+            vector = self._embedder.embed_queries([query])[0]
+            dense = self.snapshot.query(vector, min(candidates, len(self.chunks)) or 1, filters)
+        if mode in ("hybrid", "lexical"):
+            hits = self.lexical.search(tokenize(query), candidates, self._allowed(filters))
+            lexical = [(self.chunks[i].chunk_id, score) for i, score in hits]
+        dense_rank = {cid: r for r, (cid, _) in enumerate(dense, start=1)}
+        lexical_rank = {cid: r for r, (cid, _) in enumerate(lexical, start=1)}
+        dense_score = dict(dense)
+        lexical_score = dict(lexical)
+        fused = rrf_fuse([[c for c, _ in dense], [c for c, _ in lexical]], self._settings.rrf_k)
+        ordered = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
+        return [
+            ScoredChunk(
+                chunk=self.chunks[self.by_id[cid]],
+                score=score,
+                dense_rank=dense_rank.get(cid),
+                lexical_rank=lexical_rank.get(cid),
+                dense_score=dense_score.get(cid),
+                lexical_score=lexical_score.get(cid),
+            )
+            for cid, score in ordered
+            if cid in self.by_id
+        ]

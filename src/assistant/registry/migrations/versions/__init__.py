@@ -1,0 +1,1 @@
+"""Versioned migration scripts (Alembic ignores this file)."""

@@ -1,0 +1,221 @@
+"""The registry on SQLAlchemy: SQLite (embedded default) and PostgreSQL, schema by Alembic migrations."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+
+from assistant.errors import InputError, RegistryUnavailableError
+from assistant.models import AuditEntry, Enrollment, Household, Member
+from assistant.registry.tables import audit_log, enrollments, households, members
+
+log = logging.getLogger(__name__)
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_CHUNK = 500
+
+
+def _sqlalchemy_url(url: str) -> str:
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+class SqlRegistry:
+    """Households, members, enrollments and the audit log in one SQL database.
+
+    Args:
+        url: SQLAlchemy or libpq-style URL (``sqlite:///path``, ``postgresql://user@host/db``).
+        schema: PostgreSQL schema to work in (tests use one per run); ``None`` for the default.
+        migrate: bring the schema to the newest migration on construction.
+    """
+
+    def __init__(self, url: str, *, schema: str | None = None, migrate: bool = True) -> None:
+        self.url = _sqlalchemy_url(url)
+        self.dialect = self.url.split(":", 1)[0].split("+", 1)[0]
+        connect_args: dict[str, Any] = {}
+        if schema and self.dialect == "postgresql":
+            connect_args["options"] = f"-csearch_path={schema}"
+        try:
+            self.engine = sa.create_engine(self.url, connect_args=connect_args, pool_pre_ping=True)
+        except (SQLAlchemyError, ImportError) as exc:
+            raise RegistryUnavailableError(f"Basis data registri tidak dapat dibuka: {exc}") from None
+        if self.dialect == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        if migrate:
+            self.migrate()
+
+    @classmethod
+    def sqlite(cls, path: Path, **kwargs: Any) -> SqlRegistry:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return cls(f"sqlite:///{path}", **kwargs)
+
+    # ------------------------------------------------------------------ schema
+
+    def migrate(self, revision: str = "head") -> None:
+        """Run the versioned Alembic migrations up to ``revision`` (idempotent)."""
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        try:
+            with self.engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+        except OperationalError as exc:
+            raise RegistryUnavailableError(
+                f"Basis data registri tidak dapat dihubungi ({self.dialect}). Periksa ASSISTANT_REGISTRY__URL."
+            ) from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ Registry protocol
+
+    def get_household_by_nik(self, nik: str) -> Household | None:
+        try:
+            with self.engine.connect() as conn:
+                kk = conn.execute(sa.select(members.c.kk).where(members.c.nik == nik)).scalar()
+                if kk is None:
+                    return None
+                return self._load(conn, [kk])[0]
+        except OperationalError as exc:
+            raise RegistryUnavailableError("Registri sedang tidak dapat dihubungi. Coba lagi nanti.") from exc
+
+    def add_households(self, items: Iterable[Household], *, replace: bool = True) -> int:
+        """Insert households in one transaction (all or nothing).
+
+        With ``replace`` an existing KK is replaced, and a NIK recorded under another KK moves to the
+        new one (a person who changed family card). Without it, existing keys are an error (fast path
+        for seeding an empty registry).
+        """
+        batch = list(items)
+        if not batch:
+            return 0
+        h_rows, m_rows, e_rows = _rows(batch)
+        try:
+            with self.engine.begin() as conn:
+                if replace:
+                    self._delete(conn, [h.kk for h in batch], [r["nik"] for r in m_rows])
+                conn.execute(households.insert(), h_rows)
+                conn.execute(members.insert(), m_rows)
+                if e_rows:
+                    conn.execute(enrollments.insert(), e_rows)
+        except IntegrityError as exc:
+            raise InputError(
+                "Data bentrok dengan isi registri (KK atau NIK sudah ada). Tidak ada data yang disimpan."
+            ) from exc
+        except OperationalError as exc:
+            raise RegistryUnavailableError("Registri sedang tidak dapat dihubungi. Coba lagi nanti.") from exc
+        return len(batch)
+
+    def iter_households(self, batch_size: int = 1000) -> Iterator[Household]:
+        """All households in KK order, read page by page (keyset pagination)."""
+        last = ""
+        while True:
+            with self.engine.connect() as conn:
+                kks = conn.execute(
+                    sa.select(households.c.kk).where(households.c.kk > last).order_by(households.c.kk).limit(batch_size)
+                ).scalars().all()
+                if not kks:
+                    return
+                page = self._load(conn, list(kks))
+            yield from page
+            last = kks[-1]
+
+    def record_audit(self, entry: AuditEntry) -> None:
+        at = entry.at or datetime.now(UTC).isoformat(timespec="milliseconds")
+        row = {"at": at, "actor": entry.actor[:120], "role": entry.role, "nik_masked": entry.nik_masked,
+               "purpose": entry.purpose[:60], "outcome": entry.outcome[:40]}
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(audit_log.insert(), row)
+        except OperationalError as exc:
+            raise RegistryUnavailableError("Log audit tidak dapat ditulis; pencarian dibatalkan.") from exc
+
+    # ------------------------------------------------------------------ extras (not in the protocol)
+
+    def audit_entries(self, limit: int = 100) -> list[AuditEntry]:
+        """Newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)).mappings()
+            return [AuditEntry(actor=r["actor"], role=r["role"], nik_masked=r["nik_masked"], purpose=r["purpose"],
+                               outcome=r["outcome"], at=r["at"]) for r in rows]
+
+    def count_households(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(households)).scalar() or 0)
+
+    def sample_niks(self, n: int) -> list[str]:
+        """The first ``n`` NIKs in key order (for benchmarks)."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(sa.select(members.c.nik).order_by(members.c.nik).limit(n)).scalars())
+
+    # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _delete(conn: sa.Connection, kks: Sequence[str], niks: Sequence[str]) -> None:
+        for i in range(0, len(kks), _CHUNK):
+            part = kks[i:i + _CHUNK]
+            conn.execute(enrollments.delete().where(enrollments.c.kk.in_(part)))
+            conn.execute(members.delete().where(members.c.kk.in_(part)))
+            conn.execute(households.delete().where(households.c.kk.in_(part)))
+        for i in range(0, len(niks), _CHUNK):
+            conn.execute(members.delete().where(members.c.nik.in_(niks[i:i + _CHUNK])))
+
+    @staticmethod
+    def _load(conn: sa.Connection, kks: list[str]) -> list[Household]:
+        h_rows = conn.execute(sa.select(households).where(households.c.kk.in_(kks))).all()
+        m_rows = conn.execute(
+            sa.select(members).where(members.c.kk.in_(kks)).order_by(members.c.kk, members.c.position)
+        ).all()
+        e_rows = conn.execute(
+            sa.select(enrollments).where(enrollments.c.kk.in_(kks)).order_by(enrollments.c.kk, enrollments.c.program)
+        ).all()
+        by_kk_m: dict[str, list[Member]] = {}
+        for r in m_rows:
+            by_kk_m.setdefault(r.kk, []).append(Member(
+                nik=r.nik, name=r.name, birth_date=r.birth_date, sex=r.sex, relation=r.relation,
+                pregnant=r.pregnant, school_level=r.school_level, disability=r.disability, occupation=r.occupation,
+            ))
+        by_kk_e: dict[str, list[Enrollment]] = {}
+        for r in e_rows:
+            by_kk_e.setdefault(r.kk, []).append(Enrollment(program=r.program, status=r.status, since=r.since))
+        result = {
+            r.kk: Household(
+                kk=r.kk, region_code=r.region_code, desil=r.desil, drinking_water=r.drinking_water,
+                toilet=r.toilet, address=r.address, members=tuple(by_kk_m.get(r.kk, ())),
+                enrollments=tuple(by_kk_e.get(r.kk, ())),
+            )
+            for r in h_rows
+        }
+        return [result[kk] for kk in kks if kk in result]
+
+
+def _rows(batch: Sequence[Household]) -> tuple[list[dict], list[dict], list[dict]]:
+    h_rows, m_rows, e_rows = [], [], []
+    for h in batch:
+        h_rows.append({"kk": h.kk, "region_code": h.region_code, "desil": h.desil,
+                       "drinking_water": h.drinking_water, "toilet": h.toilet, "address": h.address})
+        for pos, m in enumerate(h.members):
+            m_rows.append({"nik": m.nik, "kk": h.kk, "position": pos, "name": m.name, "birth_date": m.birth_date,
+                           "sex": m.sex, "relation": m.relation, "pregnant": m.pregnant,
+                           "school_level": m.school_level, "disability": m.disability, "occupation": m.occupation})
+        for e in h.enrollments:
+            e_rows.append({"kk": h.kk, "program": e.program, "status": e.status, "since": e.since})
+    return h_rows, m_rows, e_rows

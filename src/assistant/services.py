@@ -1,0 +1,102 @@
+"""The one composition root: ``build_services(settings) -> Services``.
+
+Parts are built lazily on first use, so a command that only touches the registry never loads the
+embedding model, and tests can pass their own settings (or replace a part) explicitly.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import AssistantError
+from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Services:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+
+    @cached_property
+    def embedder(self):
+        from assistant.adapters.st_embedder import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(self.settings.embedding, self.settings.models_dir)
+
+    @cached_property
+    def index(self):
+        from assistant.adapters.chroma_index import ChromaVectorIndex
+
+        return ChromaVectorIndex(
+            prefix=self.settings.index.collection,
+            path=self.settings.chroma_dir,
+            url=self.settings.index.chroma_url,
+        )
+
+    @cached_property
+    def generator(self):
+        if self.settings.generator == "llm":
+            from assistant.adapters.langchain_generator import LangChainGenerator
+
+            return LangChainGenerator(self.settings.llm)
+        return None  # the knowledge base builds the extractive answerer over its own index
+
+    @cached_property
+    def knowledge(self):
+        from assistant.rag.pipeline import RagKnowledgeBase
+
+        return RagKnowledgeBase(
+            self.embedder, self.index, self.settings.retrieval, self.settings.answer, self.generator
+        )
+
+    @cached_property
+    def state(self):
+        from assistant.adapters.state import InMemoryStateStore, RedisStateStore
+
+        if self.settings.redis_url:
+            return RedisStateStore(self.settings.redis_url)
+        return InMemoryStateStore()
+
+    def ingest(self, path: Path | None = None, *, rebuild: bool = False, progress=None):
+        from assistant.rag.ingest import ingest
+
+        report = ingest(
+            Path(path or self.settings.index.knowledge_dir),
+            embedder=self.embedder,
+            index=self.index,
+            chunk_words=self.settings.index.chunk_words,
+            rebuild=rebuild,
+            progress=progress,
+            batch_size=self.settings.embedding.batch_size,
+        )
+        self.knowledge.reload()
+        return report
+
+    def ensure_index(self, progress=None):
+        """Build the index from the default knowledge folder when none exists yet (first start)."""
+        if self.index.active() is None:
+            return self.ingest(progress=progress)
+        return None
+
+    def documents(self) -> list[dict[str, Any]]:
+        return self.knowledge.documents()
+
+    def ready(self) -> dict[str, bool]:
+        checks: dict[str, bool] = {}
+        try:
+            checks["index"] = self.index.active() is not None
+        except AssistantError:
+            checks["index"] = False
+        except Exception:  # noqa: BLE001 - readiness must answer, whatever the backend raised
+            log.warning("index readiness check failed", exc_info=True)
+            checks["index"] = False
+        return checks
+
+
+def build_services(settings: Settings) -> Services:
+    return Services(settings)
