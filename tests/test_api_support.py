@@ -1,6 +1,6 @@
 """Shared helpers for the API tests (no tests here): a fake-backed Services object and a uvicorn runner.
 
-``create_fake_app`` is also a ``uvicorn --factory`` target (``--app-dir tests``); it reads its data
+``create_fake_app`` is also a ``uvicorn --factory`` target (``tests.test_api_support:create_fake_app``); it reads its data
 folder from ASSISTANT_DATA_DIR, so a test can create API keys in the same SQLite file.
 """
 
@@ -20,12 +20,13 @@ import httpx
 
 from assistant.adapters.fakes import ScriptedConversation
 from assistant.adapters.state import InMemoryStateStore
-from assistant.errors import AccessDeniedError, NotFoundError
+from assistant.errors import AccessDeniedError, IndexNotReadyError, NotFoundError
 from assistant.models import Chunk, Citation, Reply, ScoredChunk
 from assistant.settings import Settings
 
-TESTS_DIR = Path(__file__).parent
+REPO_DIR = Path(__file__).resolve().parents[1]
 QUESTION = "Berapa bantuan PKH untuk anak SD?"
+FAILING_QUESTION = "Pertanyaan saat indeks belum siap"
 NIK_IN_REGION = "3204010101900001"
 NIK_OUT_OF_REGION = "3301010101900002"
 NIK_UNKNOWN = "3204999999990003"
@@ -81,6 +82,8 @@ class FakeConversation(ScriptedConversation):
 
     def reply(self, **kwargs: Any) -> Reply:
         log.info("conversation got: %s", kwargs["text"])
+        if kwargs["text"] == FAILING_QUESTION:
+            raise IndexNotReadyError("Indeks pengetahuan belum dibuat. Jalankan dulu: assistant ingest")
         return super().reply(**kwargs)
 
     def feedback(self, answer_id: str, rating: str, comment: str | None = None) -> None:
@@ -182,9 +185,9 @@ class UvicornProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
         child_env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), **env}
-        child_env["PYTHONPATH"] = os.pathsep.join([str(TESTS_DIR), child_env.get("PYTHONPATH", "")])
+        child_env["PYTHONPATH"] = os.pathsep.join([str(REPO_DIR), child_env.get("PYTHONPATH", "")])
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", "test_api_support:create_fake_app",
+            [sys.executable, "-m", "uvicorn", "--factory", "tests.test_api_support:create_fake_app",
              "--host", "127.0.0.1", "--port", str(self.port), "--no-access-log", "--log-level", "warning"],
             env=child_env, stdout=self._log, stderr=subprocess.STDOUT,
         )
@@ -207,3 +210,36 @@ class UvicornProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
         self._log.close()
+
+
+@dataclass
+class ApiHarness:
+    """An app on fake services with a facilitator (regions 3204, 3205) and an admin key."""
+
+    services: FakeServices
+    app: Any
+    client: Any
+    facilitator: dict[str, str]
+    admin: dict[str, str]
+    store: Any
+
+
+def make_harness(data_dir: Path, *, state: Any = None, configure: Any = None, **api: Any) -> ApiHarness:
+    """``configure(services)`` may swap parts (e.g. the real ConversationService) before the app is built."""
+    from fastapi.testclient import TestClient
+
+    from assistant.api.app import create_app
+
+    services = FakeServices(settings=make_settings(data_dir, **api))
+    if state is not None:
+        services.state = state
+    if configure is not None:
+        configure(services)
+    app = create_app(services)
+    store = app.state.keys
+    _, facilitator = store.create(name="fasil-bandung", role="facilitator", regions=["3204", "3205"])
+    _, admin = store.create(name="admin-pusat", role="admin")
+    return ApiHarness(
+        services, app, TestClient(app, raise_server_exceptions=False),
+        {"X-API-Key": facilitator}, {"Authorization": f"Bearer {admin}"}, store,
+    )

@@ -79,7 +79,7 @@ def test_every_bad_line_is_reported_with_its_number(tmp_path):
         ({"id": "a", "question": "x", "must_include": ["flat"]}, "must_include"),
         ({"id": "a", "question": "x", "must_include": [[]]}, "must_include"),
         ({"id": "a", "question": "x", "must_not_include": "biaya"}, "'must_not_include'"),
-        ({"id": "a", "question": "x", "expected_sources": []}, "'expected_sources'"),
+        ({"id": "a", "question": "x", "expected_sources": "pkh"}, "'expected_sources'"),
         (["not", "an", "object"], "objek JSON"),
     ],
 )
@@ -90,6 +90,11 @@ def test_type_errors_name_the_field(tmp_path, record, fragment):
     [(origin, message)] = caught.value.problems
     assert origin == f"{path}:1"
     assert fragment in message
+
+
+def test_empty_expected_sources_means_not_scored(tmp_path):
+    [case] = load_suite(_write(tmp_path / "s.jsonl", [json.dumps({"id": "a", "question": "x", "expected_sources": []})]))
+    assert case.expected_sources is None
 
 
 def test_duplicate_ids_across_suites_name_both_places(tmp_path):

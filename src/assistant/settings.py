@@ -63,6 +63,14 @@ class RegistrySettings(BaseModel):
     token: SecretStr | None = Field(None, description="Bearer token for the HTTP registry adapter.")
     verify_max_failures: int = Field(5, ge=1, description="Failed NIK verifications allowed per window.")
     verify_window_seconds: int = Field(900, ge=1, description="Window for counting failed verifications.")
+    eligibility_parameters: Path | None = Field(
+        None,
+        description=(
+            "Optional YAML file overriding the packaged eligibility parameters (same shape as "
+            "assistant/eligibility/parameters/default.yaml; dated values are merged in)."
+        ),
+    )
+    http_timeout_seconds: float = Field(5.0, gt=0, description="Per-request timeout of the HTTP registry adapter.")
 
 
 class LLMSettings(BaseModel):

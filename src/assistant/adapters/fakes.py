@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from assistant.errors import AccessDeniedError, NotFoundError, RateLimitedError, RegistryUnavailableError
 from assistant.models import Answer, Chunk, Citation, Reply, ScoredChunk
 
 
@@ -63,8 +65,6 @@ _FAKE_STOPWORDS = frozenset(
 
 
 def _fake_tokens(text: str) -> set[str]:
-    import re
-
     return {t for t in re.findall(r"[a-z0-9]+", text.lower()) if len(t) >= 2 and t not in _FAKE_STOPWORDS}
 
 
@@ -154,7 +154,7 @@ def sample_status(kk_masked: str = "3204********0001", *, desil: int | None = 3)
              "reasons": ["desil keluarga 3, batas PKH desil 4", "ada anak SD"],
              "sources": ["pkh-syarat", "pkh-besaran"], "missing": []},
             {"program": "KRS", "status": "unknown", "reasons": ["data air minum belum tercatat"],
-             "sources": ["stunting-krs"], "missing": ["drinking_water"]},
+             "sources": ["stunting-krs"], "missing": ["drinking_water", "members[1].birth_date"]},
         ],
     }
 
@@ -177,8 +177,6 @@ class FakeHouseholdLookup:
         self.calls: list[tuple[str, dict[str, Any]]] = []
 
     def citizen_status(self, *, user_id: str, nik: str, birth_date: str, as_of: str | None = None) -> dict[str, Any]:
-        from assistant.errors import AccessDeniedError, RateLimitedError, RegistryUnavailableError
-
         self.calls.append(("citizen", {"user_id": user_id, "nik": nik, "birth_date": birth_date}))
         if self.unavailable:
             raise RegistryUnavailableError("Registri tidak dapat dihubungi.")
@@ -192,8 +190,6 @@ class FakeHouseholdLookup:
 
     def facilitator_status(self, *, actor: str, regions: Sequence[str], nik: str,
                            as_of: str | None = None) -> dict[str, Any]:
-        from assistant.errors import AccessDeniedError, NotFoundError, RegistryUnavailableError
-
         self.calls.append(("facilitator", {"actor": actor, "regions": list(regions), "nik": nik}))
         if self.unavailable:
             raise RegistryUnavailableError("Registri tidak dapat dihubungi.")

@@ -16,8 +16,11 @@ from assistant.errors import AssistantError
 from assistant.settings import Settings
 
 COMMAND_MODULES = (
+    "assistant.cli.registry_commands",
     "assistant.cli.rag_commands",
     "assistant.cli.eval_commands",
+    "assistant.cli.api_commands",
+    "assistant.cli.export_commands",
 )
 
 

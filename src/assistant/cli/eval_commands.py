@@ -12,7 +12,7 @@ from assistant.evaluation.baseline import compare, load_baseline
 from assistant.evaluation.gate import gate_failures, load_thresholds
 from assistant.evaluation.metrics import CaseResult, summarize
 from assistant.evaluation.report import summary_text, write_report
-from assistant.evaluation.runner import run_suite
+from assistant.evaluation.runner import run_suite, warm_up
 from assistant.evaluation.suite import load_suites
 from assistant.ports import Conversation
 from assistant.settings import Settings
@@ -22,7 +22,9 @@ def build_conversation(settings: Settings) -> Conversation:
     """The conversation service the API uses, from the one composition root."""
     from assistant.services import build_services
 
-    return build_services(settings).conversation
+    services = build_services(settings)
+    services.ensure_index()  # as the API does on first start
+    return services.conversation
 
 
 def _progress(done: int, total: int, result: CaseResult) -> None:
@@ -65,6 +67,7 @@ def eval_command(
         faithfulness_judge = judge_from_settings(settings)
 
     conversation = build_conversation(settings)
+    warm_up(conversation)
     started = time.perf_counter()
     try:
         results = run_suite(cases, conversation, judge=faithfulness_judge, progress=_progress)

@@ -166,7 +166,8 @@ def is_follow_up(text: str, previous_question: str | None) -> bool:
     body_words = _FILLER_RE.sub(" ", _strip_spans(rest, entities)).split()
     only_entities = bool(entities) and not body_words
     self_contained = any(e.cls == "program" for e in entities) and len(body_words) >= 2
-    return (starts_with_connector or only_entities) and not self_contained
+    refers_back = len(words) <= 3 and not entities and any(w.endswith("nya") and len(w) > 4 for w in words)
+    return (starts_with_connector or only_entities or refers_back) and not self_contained
 
 
 def _strip_spans(text: str, spans: list[_Span]) -> str:

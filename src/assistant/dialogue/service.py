@@ -10,11 +10,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from assistant.dialogue import safety
-from assistant.dialogue.intents import Classification, Intent, classify, has_domain_words, is_follow_up, rewrite_follow_up
+from assistant.dialogue.intents import (
+    Classification,
+    Intent,
+    classify,
+    has_domain_words,
+    is_follow_up,
+    rewrite_follow_up,
+)
 from assistant.dialogue.journal import RATINGS, Journal, JournalEntry
 from assistant.dialogue.memory import Memory, MemoryStore, Turn
-from assistant.dialogue.status_flow import StatusFlow
-from assistant.dialogue.texts import Texts
+from assistant.dialogue.status_flow import StatusFlow, parse_birth_date
+from assistant.dialogue.texts import Texts, load_texts
 from assistant.errors import AssistantError, InputError, NotFoundError
 from assistant.models import Answer, Chunk, Citation, Reply, ScoredChunk
 from assistant.ports import HouseholdLookup, KnowledgeBase, StateStore
@@ -28,6 +35,13 @@ MAX_COMMENT_CHARS = 1000
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _looks_like_flow_input(text: str) -> bool:
+    """A NIK or date answer to the status check, rather than a new question that happens to hold digits."""
+    if not any(ch.isdigit() for ch in text):
+        return False
+    return len(text.split()) <= 6 or bool(safety.extract_nik(text) or parse_birth_date(text))
 
 
 @dataclass(slots=True)
@@ -54,7 +68,7 @@ class ConversationService:
         lookup: verified registry access (``HouseholdLookup``); None disables the status check.
         state: memory store (in-process or Redis ``StateStore``).
         journal: interaction log and feedback store; None keeps no log.
-        texts: the Indonesian texts (``load_texts(path)``); defaults when None.
+        texts: the Indonesian texts; None loads bots/texts.id.yaml over the built-in defaults.
         memory_ttl_seconds: how long a user's conversation memory lives (settings.memory_ttl_seconds).
         flow_ttl_seconds: how long an unfinished status check (and its NIK) is kept.
         now: clock for journal timestamps (tests inject one).
@@ -74,7 +88,7 @@ class ConversationService:
     ) -> None:
         self._kb = knowledge
         self._journal = journal
-        self._texts = texts or Texts()
+        self._texts = texts or load_texts()
         self._memory = MemoryStore(state, ttl_seconds=memory_ttl_seconds, flow_ttl_seconds=flow_ttl_seconds)
         self._flow = StatusFlow(lookup, self._texts, self._cite)
         self._now = now
@@ -173,7 +187,7 @@ class ConversationService:
                 self._memory.clear_flow(user_id)
                 return _Outcome(Intent.CANCEL, self._texts.get("status_cancelled"),
                                 suggestions=self._default_suggestions(role))
-            if any(ch.isdigit() for ch in text) and c.intent != Intent.ERASE:
+            if c.intent != Intent.ERASE and _looks_like_flow_input(text):
                 result = self._flow.step(flow, user_id=user_id, role=role, regions=regions, text=text)
                 return self._flow_outcome(user_id, result)
             self._memory.clear_flow(user_id)  # the user moved on: drop the unfinished check
@@ -301,6 +315,22 @@ class ConversationService:
         except AssistantError:
             return None
         chunk = next((h.chunk for h in hits if h.chunk.doc_id == doc_id), None)
+        if chunk is None:
+            chunk = self._document_as_chunk(doc_id)
         if chunk is not None and len(self._doc_cache) < 512:
             self._doc_cache[doc_id] = chunk
         return chunk
+
+    def _document_as_chunk(self, doc_id: str) -> Chunk | None:
+        """Title and link from the knowledge base's document list, when it offers one."""
+        documents = getattr(self._kb, "documents", None)
+        if documents is None:
+            return None
+        try:
+            doc = next((d for d in documents() if d.get("doc_id") == doc_id), None)
+        except AssistantError:
+            return None
+        if doc is None:
+            return None
+        return Chunk(chunk_id="", doc_id=doc_id, text="", section="", title=doc.get("title") or doc_id,
+                     source_url=doc.get("source_url") or "", source_year=doc.get("source_year"))

@@ -38,6 +38,8 @@ _DMY_RE = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
 _YMD_RE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _WORDS_RE = re.compile(r"(?<!\d)(\d{1,2})\s+([a-zA-Z]+)\.?\s+(\d{4})(?!\d)")
 
+_MEMBER_FIELD_RE = re.compile(r"members\[(\d+)\]\.(\w+)")
+
 CiteFn = Callable[[Sequence[str]], tuple[Citation, ...]]
 
 
@@ -191,8 +193,14 @@ class StatusFlow:
         )]
         if not programs:
             lines.append(self._texts.get("status_no_programs"))
+        condensed = [p for p in programs if audience == "citizen" and _condensable(p)]
         for program in programs:
-            lines.append(self._program_line(program, audience, number))
+            if program not in condensed:
+                lines.append(self._program_line(program, audience, number))
+        if condensed:
+            names = ", ".join(self._program_name(p) for p in condensed)
+            marks = "".join(f" [{number[d]}]" for p in condensed for d in program_doc_ids(p) if d in number)
+            lines.append("• " + self._texts.get("status_not_eligible_others", programs=names) + marks)
         lines.append(self._texts.get("status_disclaimer"))
         suggestions = (
             (self._texts.get("suggest_requirements"), self._texts.get("suggest_schedule"))
@@ -205,7 +213,7 @@ class StatusFlow:
     def _program_line(self, program: dict[str, Any], audience: str, number: dict[str, int]) -> str:
         status = str(program.get("status") or "unknown")
         label = self._texts.get(f"label_{status}") if f"label_{status}" in self._texts.keys() else status
-        line = f"• {program.get('program', '?')}: {label}."
+        line = f"• {self._program_name(program)}: {label}."
         if status == "eligible" and program.get("annual_amount"):
             line += " " + self._texts.get(
                 "status_amount",
@@ -217,7 +225,7 @@ class StatusFlow:
         if audience == "citizen":
             reasons = reasons[:3]
         if reasons:
-            line += " " + self._texts.get("status_reasons", reasons="; ".join(reasons))
+            line += " " + self._texts.get("status_reasons", reasons="; ".join(r.rstrip(". ") for r in reasons))
         if audience != "citizen" and program.get("components"):
             parts = [
                 f"{c.get('component', '?')} ({c.get('member', '-')}) {format_rupiah(c.get('annual_amount'))}"
@@ -225,9 +233,26 @@ class StatusFlow:
             ]
             line += " Komponen: " + "; ".join(parts) + "."
         if program.get("missing"):
-            line += " " + self._texts.get("status_missing", fields=", ".join(map(str, program["missing"])))
+            fields = ", ".join(self._field_label(str(f)) for f in program["missing"])
+            line += " " + self._texts.get("status_missing", fields=fields)
         marks = "".join(f" [{number[d]}]" for d in program_doc_ids(program) if d in number)
         return line + marks
+
+    def _program_name(self, program: dict[str, Any]) -> str:
+        code = str(program.get("program") or "?")
+        return self._texts.get(f"program_{code}") if f"program_{code}" in self._texts.keys() else code
+
+    def _field_label(self, path: str) -> str:
+        """``members[2].birth_date`` -> "tanggal lahir anggota ke-3"; unknown names stay as they are."""
+        match = _MEMBER_FIELD_RE.fullmatch(path)
+        name = match.group(2) if match else path
+        label = self._texts.get(f"field_{name}") if f"field_{name}" in self._texts.keys() else name
+        return self._texts.get("member_field", field=label, n=int(match.group(1)) + 1) if match else label
+
+
+def _condensable(program: dict[str, Any]) -> bool:
+    """Citizens get one line for the other programs they do not qualify for (PKH always in full)."""
+    return program.get("program") != "PKH" and program.get("status") == "not_eligible"
 
 
 _DOC_KEYS = ("doc_ids", "sources", "documents", "citations", "references", "doc_id", "source", "document")

@@ -14,6 +14,9 @@ import yaml
 
 from assistant.errors import ConfigurationError
 
+# The editable copy in the repository (bots/texts.id.yaml); absent in a wheel install -> defaults.
+DEFAULT_TEXTS_PATH = Path(__file__).resolve().parents[3] / "bots" / "texts.id.yaml"
+
 CHANNELS = (
     "pendamping PKH di wilayah Anda, kantor desa/kelurahan atau Dinas Sosial setempat, "
     "atau Call Center Kemensos 171"
@@ -68,11 +71,12 @@ DEFAULT_TEXTS: dict[str, str] = {
     "status_desil": ", desil {desil}",
     "status_amount": "Perkiraan bantuan {annual} per tahun ({per_tahap} per tahap).",
     "status_missing": "Data yang belum lengkap: {fields}.",
-    "status_reasons": "Alasan: {reasons}",
+    "status_reasons": "Alasan: {reasons}.",
     "status_disclaimer": (
         "Hasil ini dihitung dari data registri dan aturan program; penetapan penerima tetap "
         "oleh Kemensos. Pertanyaan lebih lanjut: {channels}."
     ),
+    "status_not_eligible_others": "Tidak memenuhi syarat: {programs}.",
     "status_no_programs": "Belum ada hasil penilaian program untuk keluarga ini.",
     "scam_warning": (
         "⚠️ Waspada penipuan! Petugas resmi tidak pernah meminta PIN, OTP, kata sandi, atau biaya "
@@ -104,6 +108,23 @@ DEFAULT_TEXTS: dict[str, str] = {
     "label_unknown": "belum bisa ditentukan",
     "label_at_risk": "berisiko",
     "label_not_at_risk": "tidak berisiko",
+    "field_birth_date": "tanggal lahir",
+    "field_pregnant": "status hamil",
+    "field_occupation": "pekerjaan",
+    "field_school_level": "jenjang sekolah",
+    "field_disability": "status disabilitas",
+    "field_sex": "jenis kelamin",
+    "field_relation": "hubungan keluarga",
+    "field_desil": "desil keluarga",
+    "field_drinking_water": "sumber air minum",
+    "field_toilet": "jamban/toilet",
+    "member_field": "{field} anggota ke-{n}",
+    "program_KRS": "Risiko stunting keluarga (KRS)",
+    "program_BKL_SEKOLAH_LANSIA": "BKL dan Sekolah Lansia",
+    "program_ATENSI": "Rujukan ATENSI",
+    "program_TAMASYA": "Tamasya (penitipan anak)",
+    "program_SEMBAKO": "Program Sembako",
+    "program_PBI_JKN": "PBI JKN",
     "suggest_status": "Cek status saya",
     "suggest_status_facilitator": "Cek NIK keluarga",
     "suggest_requirements": "Syarat PKH",
@@ -134,8 +155,8 @@ class Texts:
         return set(self._texts)
 
 
-def load_texts(path: Path | None = None) -> Texts:
-    """Load the defaults, overlaid with a YAML file of ``key: text`` when one is given and exists."""
+def load_texts(path: Path | None = DEFAULT_TEXTS_PATH) -> Texts:
+    """Load the defaults, overlaid with a YAML file of ``key: text`` (bots/texts.id.yaml) when it exists."""
     if path is None or not Path(path).is_file():
         return Texts()
     try:

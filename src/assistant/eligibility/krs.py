@@ -24,7 +24,7 @@ def is_target_family(h: Household, on: date, p: Parameters) -> Check:
             return Check(True, (Reason("krs.target", f"{label(m)} sedang hamil (keluarga sasaran)", doc, True, None),))
     for i, m in enumerate(h.members):
         age = age_on(m.birth_date, on)
-        if age is not None and age < under:
+        if age is not None and 0 <= age < under:
             return Check(True, (Reason("krs.target", f"ada anak berusia {age} tahun, di bawah {under} tahun "
                                        "(keluarga sasaran)", doc, age, under),))
         if age is None and m.relation in (None, "anak", "cucu"):

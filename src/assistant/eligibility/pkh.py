@@ -75,7 +75,7 @@ def _candidates(h: Household, on: date, p: Parameters) -> tuple[list[_Candidate]
             cands.append(_Candidate(level, i, table[level]["annual"]))
         elif m.school_level is None and (age is None or 5 <= age <= school_max):
             missing.append(field(i, "school_level"))
-        if age is not None and age <= early_max and m.school_level not in SCHOOL_LEVELS:
+        if age is not None and 0 <= age <= early_max and m.school_level not in SCHOOL_LEVELS:
             if m.school_level is not None or age < 5:
                 cands.append(_Candidate("anak_usia_dini", i, table["anak_usia_dini"]["annual"]))
         if m.disability == "berat":

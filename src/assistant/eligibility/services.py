@@ -70,7 +70,7 @@ def has_young_child(h: Household, on: date, p: Parameters) -> Check:
         return Check(False, (Reason("tamasya.child", "program Tamasya belum berjalan pada tanggal ini", doc),))
     max_age = p.value("tamasya.max_child_age", on)
     ages = _ages(h, on)
-    kids = [(i, a) for i, a in enumerate(ages) if a is not None and a <= max_age]
+    kids = [(i, a) for i, a in enumerate(ages) if a is not None and 0 <= a <= max_age]
     if kids:
         return Check(True, tuple(
             Reason("tamasya.child", f"{label(h.members[i])} berusia {a} tahun; Tamasya melayani anak sampai usia "

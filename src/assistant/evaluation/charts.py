@@ -45,12 +45,14 @@ def pass_rate_chart(by_program: dict[str, dict[str, Any]], baseline: dict[str, d
     axes.set_xlabel("kasus lulus (%)")
     axes.set_title("Tingkat kelulusan per program")
     if baseline:
-        axes.legend(loc="lower right", fontsize=8)
+        axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     return _png(figure)
 
 
 def latency_chart(latencies_ms: Sequence[float]) -> bytes:
     """Histogram of per-case latency with the p50 and p95 marked."""
+    from matplotlib.ticker import MaxNLocator
+
     figure = _figure(7.5, 3.2)
     axes = figure.add_subplot()
     if latencies_ms:
@@ -61,6 +63,7 @@ def latency_chart(latencies_ms: Sequence[float]) -> bytes:
         axes.legend(fontsize=8)
     else:
         axes.text(0.5, 0.5, "tidak ada data latensi", ha="center", va="center", transform=axes.transAxes)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_xlabel("latensi per kasus (ms)")
     axes.set_ylabel("jumlah kasus")
     axes.set_title("Sebaran latensi")

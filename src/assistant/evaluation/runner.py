@@ -25,6 +25,16 @@ Judge = Callable[[str, Sequence[str]], tuple[float | None, str | None]]
 Progress = Callable[[int, int, CaseResult], None]
 
 
+WARM_UP_QUESTION = "Apa itu PKH?"
+
+
+def warm_up(conversation: Conversation, *, channel: str = CHANNEL) -> None:
+    """Send one unscored question first, so loading models and opening the index is not timed as the
+    first case's latency (the API warms up at start-up, too). Errors propagate: a service that cannot
+    answer at all should stop the run with its own message rather than fail every case."""
+    conversation.reply(user_id="eval-warmup", channel=channel, role="citizen", text=WARM_UP_QUESTION)
+
+
 def _cited_texts(reply: Reply) -> list[str]:
     by_chunk = {hit.chunk.chunk_id: hit.chunk.text for hit in reply.hits}
     return [by_chunk[c.chunk_id] for c in reply.citations if c.chunk_id in by_chunk]

@@ -8,7 +8,8 @@ A line looks like::
      "should_refuse": false, "expected_sources": ["pkh-besaran"]}
 
 ``question`` may be replaced by ``turns`` (a list of messages sent in one conversation; only the
-reply to the last turn is scored). Every field but ``id`` and ``question``/``turns`` is optional.
+reply to the last turn is scored). Every field but ``id`` and ``question``/``turns`` is optional;
+an empty ``expected_sources`` list is the same as leaving the field out (retrieval not scored).
 Blank lines are skipped. Unknown fields, bad JSON, wrong types and duplicate ids are errors; all
 errors of a file are collected and reported together, each with its file and line number.
 """
@@ -163,9 +164,8 @@ def _parse_case(data: Any, origin: str) -> Case:
         raise _CaseProblem("kolom 'should_refuse' harus true atau false")
     expected_sources = data.get("expected_sources")
     if expected_sources is not None:
-        expected_sources = _string_list(expected_sources, "expected_sources")
-        if not expected_sources:
-            raise _CaseProblem("kolom 'expected_sources' tidak boleh kosong (hapus kolomnya bila tidak dinilai)")
+        # an empty list means "no source expected" (e.g. out-of-scope questions): not scored
+        expected_sources = _string_list(expected_sources, "expected_sources") or None
     return Case(
         id=case_id,
         turns=turns,

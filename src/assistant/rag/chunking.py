@@ -113,13 +113,11 @@ class _SectionParser:
             prefix = f"{marker} " if marker[0].isdigit() else "- "
             self.items = (self.items or []) + [prefix + item.group(3).strip()]
             return
-        if self.items is not None and (raw[:1].isspace() or not self.paragraph):
-            if raw[:1].isspace():
-                self.items[-1] += " " + stripped
-                return
-            self.flush()
-        if self.table:
-            self.flush()
+        if self.items is not None and raw[:1].isspace():
+            self.items[-1] += " " + stripped  # indented continuation of the last list item
+            return
+        if self.items is not None or self.table:
+            self.flush()  # an unindented line after a list or table starts a paragraph
         self.paragraph.append(stripped)
 
 

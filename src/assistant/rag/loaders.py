@@ -110,10 +110,8 @@ def _validated(meta: dict[str, Any], rel: str) -> dict[str, Any]:
             raise _fail(rel, f"kunci 'audience' harus salah satu dari citizen, facilitator, both (tertulis: {audience!r}).")
         out["audience"] = audience
     if "source_url" in meta:
-        url = _text_field(meta, "source_url", rel)
-        if not url.startswith(("http://", "https://")):
-            raise _fail(rel, f"kunci 'source_url' harus alamat web yang diawali http:// atau https:// (tertulis: {url!r}).")
-        out["source_url"] = url
+        # Free text on purpose: the corpus cites bare domains and several sources in one field.
+        out["source_url"] = _text_field(meta, "source_url", rel)
     if "source_year" in meta:
         year = meta["source_year"]
         if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100:
@@ -231,8 +229,8 @@ def _html_to_markdown(html: str) -> tuple[str, str | None]:
     flush()
     # Keep list items and table rows of one list together; separate other blocks by a blank line.
     out: list[str] = []
-    for block in blocks:
-        tight = out and block.startswith(("- ", "| ")) and out[-1].startswith(("- ", "| "))
+    for previous, block in zip([""] + blocks, blocks, strict=False):
+        tight = block.startswith(("- ", "| ")) and previous.startswith(("- ", "| "))
         out.append(("\n" if tight else "\n\n") + block if out else block)
     return "".join(out), title
 

@@ -68,6 +68,10 @@ class SqlRegistry:
 
     def migrate(self, revision: str = "head") -> None:
         """Run the versioned Alembic migrations up to ``revision`` (idempotent)."""
+        alembic_log = logging.getLogger("alembic")
+        level = alembic_log.level
+        if not log.isEnabledFor(logging.DEBUG):
+            alembic_log.setLevel(logging.WARNING)  # "Context impl …" on every CLI call is noise
         from alembic import command
         from alembic.config import Config
 
@@ -81,6 +85,8 @@ class SqlRegistry:
             raise RegistryUnavailableError(
                 f"Basis data registri tidak dapat dihubungi ({self.dialect}). Periksa ASSISTANT_REGISTRY__URL."
             ) from exc
+        finally:
+            alembic_log.setLevel(level)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -124,9 +130,9 @@ class SqlRegistry:
             raise RegistryUnavailableError("Registri sedang tidak dapat dihubungi. Coba lagi nanti.") from exc
         return len(batch)
 
-    def iter_households(self, batch_size: int = 1000) -> Iterator[Household]:
-        """All households in KK order, read page by page (keyset pagination)."""
-        last = ""
+    def iter_households(self, batch_size: int = 1000, after: str = "") -> Iterator[Household]:
+        """Households with KK after ``after`` in KK order, read page by page (keyset pagination)."""
+        last = after
         while True:
             with self.engine.connect() as conn:
                 kks = conn.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import re
@@ -38,6 +39,14 @@ def _audience(principal: Principal, requested: str | None) -> str:
     if principal.role == "citizen":
         return "citizen"  # the role comes from the key, never from the body
     return requested or ("facilitator" if principal.role == "facilitator" else "citizen")
+
+
+def _accepts_regions(conversation: Any) -> bool:
+    """The real service takes a facilitator's regions (for its status flow); the port does not require it."""
+    try:
+        return "regions" in inspect.signature(conversation.reply).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _remember_passages(request: Request, reply: Reply) -> None:
@@ -96,6 +105,8 @@ def chat(
         "audience": _audience(caller, body.audience),
         "conversation_id": conversation_id,
     }
+    if caller.regions and _accepts_regions(services.conversation):
+        kwargs["regions"] = list(caller.regions)
 
     def answer() -> ChatResponse:
         reply = services.conversation.reply(**kwargs)

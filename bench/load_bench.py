@@ -1,0 +1,288 @@
+"""Load benchmark of POST /v1/chat: prints figures, asserts nothing (speed is measured here, never in tests).
+
+Starts ``assistant serve`` (the real services from build_services, default offline configuration) on a
+free 127.0.0.1 port, warms it up, then runs a bounded number of requests at 1, 8 and 32 concurrent
+clients with a realistic mix: popular questions asked again and again (Zipf-like) and unique ones
+that no cache has seen. Prints requests/s, p50/p95/p99 latency and errors per level, split by
+popular/unique so the effect of the query cache shows; ``--server-env`` runs the same load with other
+settings (e.g. the cache off) for a side-by-side comparison.
+
+Usage:
+  python bench/load_bench.py [--requests 400] [--levels 1,8,32] [--unique-share 0.3]
+  python bench/load_bench.py --compare-cache     # second run with ASSISTANT_EMBEDDING__QUERY_CACHE_SIZE=0
+  python bench/load_bench.py --url http://127.0.0.1:8000   # an already running server (loopback only)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Popular questions, most frequent first (weights follow 1/rank).
+POPULAR = [
+    "Berapa bantuan PKH untuk anak SD?",
+    "Kapan jadwal pencairan PKH?",
+    "Apa syarat menjadi peserta PKH?",
+    "Bagaimana cara cek status bansos?",
+    "Apa itu DTSEN?",
+    "Berapa bantuan PKH untuk ibu hamil?",
+    "Apa itu Tamasya dari BKKBN?",
+    "Berapa bantuan PKH untuk lansia?",
+    "Kenapa nama saya hilang dari daftar penerima bansos?",
+    "Petugas minta kode OTP supaya bantuan cair, benar tidak?",
+    "Apa saja faktor risiko keluarga berisiko stunting?",
+    "Bagaimana cara mendaftar bansos kalau belum terdata?",
+]
+TEMPLATES = [
+    "Anak saya kelas {n} {school}, apakah dapat bantuan PKH di {place}?",
+    "Ibu saya umur {age} tahun tinggal di {place}, bisa ikut program lansia apa saja?",
+    "Saya hamil {n} bulan dan tinggal di {place}, bantuan apa yang bisa saya dapat?",
+    "Kenapa bantuan PKH tahap {stage} belum cair di {place}?",
+    "Bagaimana cara daftar DTSEN di {place} kalau KK baru dibuat {n} bulan lalu?",
+    "Balita saya umur {n} bulan beratnya kurang, apakah termasuk risiko stunting di {place}?",
+    "Apakah day care Tamasya ada di {place} untuk anak umur {n} tahun?",
+]
+PLACES = ["Bandung", "Garut", "Cirebon", "Tasikmalaya", "Bogor", "Sukabumi", "Cianjur", "Bekasi", "Depok",
+          "Karawang", "Subang", "Indramayu", "Kuningan", "Majalengka", "Sumedang", "Purwakarta"]
+
+
+def question_stream(rng: random.Random, unique_share: float):
+    weights = [1 / (rank + 1) for rank in range(len(POPULAR))]
+    serial = 0
+    while True:
+        if rng.random() < unique_share:
+            serial += 1
+            text = rng.choice(TEMPLATES).format(
+                n=rng.randint(1, 9), school=rng.choice(["SD", "SMP", "SMA"]), age=rng.randint(60, 90),
+                stage=rng.randint(1, 4), place=f"{rng.choice(PLACES)} RT {serial % 20 + 1}/{rng.randint(1, 15)}",
+            )
+            yield "unique", text
+        else:
+            yield "popular", rng.choices(POPULAR, weights)[0]
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(q / 100 * len(ordered) + 0.5)) - 1))]
+
+
+@dataclass
+class LevelResult:
+    concurrency: int
+    seconds: float = 0.0
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {"popular": [], "unique": []})
+    errors: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> int:
+        return sum(len(v) for v in self.latencies.values())
+
+    def summary(self) -> dict[str, object]:
+        every = self.latencies["popular"] + self.latencies["unique"]
+
+        def pct(values: list[float]) -> dict[str, float]:
+            return {f"p{q}": round(percentile(values, q), 1) for q in (50, 95, 99)}
+
+        return {
+            "concurrency": self.concurrency,
+            "requests": self.ok + sum(self.errors.values()),
+            "answers_per_s": round(self.ok / self.seconds, 1) if self.seconds else 0.0,
+            "latency_ms": pct(every),
+            "popular_ms": pct(self.latencies["popular"]),
+            "unique_ms": pct(self.latencies["unique"]),
+            "errors": dict(self.errors),
+        }
+
+
+async def run_level(url: str, concurrency: int, requests: int, max_seconds: float, unique_share: float,
+                    seed: int) -> LevelResult:
+    """One concurrency level. aiohttp drives the load: httpx's async client costs about 4 ms of CPU a
+    request at 32 connections (measured here), which would compete with the server for the two cores."""
+    rng = random.Random(seed)
+    questions = question_stream(rng, unique_share)
+    result = LevelResult(concurrency)
+    remaining = requests
+    deadline = time.monotonic() + max_seconds
+
+    def count_error(name: str) -> None:
+        result.errors[name] = result.errors.get(name, 0) + 1
+
+    async def client_loop(post, worker: int) -> None:
+        nonlocal remaining
+        while remaining > 0 and time.monotonic() < deadline:
+            remaining -= 1
+            kind, text = next(questions)
+            body = {"message": text, "user_id": f"bench-{seed}-{worker}-{rng.randint(0, 49)}"}
+            started = time.perf_counter()
+            try:
+                status, payload = await post(body)
+            except Exception as exc:  # noqa: BLE001 - every failure is counted, by type
+                count_error(type(exc).__name__)
+                continue
+            elapsed = (time.perf_counter() - started) * 1000
+            if status == 200 and "answer" in payload:
+                result.latencies[kind].append(elapsed)
+            else:
+                count_error(str(status))
+
+    try:
+        import aiohttp
+    except ImportError:  # pragma: no cover - fall back to httpx (heavier client)
+        aiohttp = None
+    started = time.perf_counter()
+    if aiohttp is not None:
+        connector = aiohttp.TCPConnector(limit=concurrency)
+        timeout = aiohttp.ClientTimeout(total=60)
+        async with aiohttp.ClientSession(url, connector=connector, timeout=timeout) as session:
+
+            async def post(body):
+                async with session.post("/v1/chat", json=body) as r:
+                    return r.status, await r.json(content_type=None)
+
+            started = time.perf_counter()
+            await asyncio.gather(*(client_loop(post, w) for w in range(concurrency)))
+    else:
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
+
+            async def post(body):
+                r = await client.post("/v1/chat", json=body)
+                return r.status_code, r.json()
+
+            started = time.perf_counter()
+            await asyncio.gather(*(client_loop(post, w) for w in range(concurrency)))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(extra_env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        # The bench is one client address with many users; lift the per-client limits for it.
+        "ASSISTANT_API__ANONYMOUS_RATE_PER_MINUTE": "100000000",
+        "ASSISTANT_API__KEY_RATE_PER_MINUTE": "100000000",
+        "ASSISTANT_LOG_LEVEL": "WARNING",
+        **extra_env,
+    }
+    log = open(log_path, "w")  # noqa: SIM115 - the child writes to it until stopped
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 600  # first start may build the index
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}; see {log_path}")
+        try:
+            if httpx.get(url + "/readyz", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    proc.terminate()
+    raise SystemExit(f"server not ready after 600 s; see {log_path}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def warm_up(url: str) -> None:
+    for text in POPULAR[:4] + ["Apa itu program lansia di Garut?"]:
+        r = httpx.post(url + "/v1/chat", json={"message": text, "user_id": "bench-warmup"}, timeout=120)
+        r.raise_for_status()
+
+
+def bench(url: str, args: argparse.Namespace, label: str) -> list[dict[str, object]]:
+    warm_up(url)
+    rows = []
+    print(f"\n== {label}: {url}  ({args.requests} requests per level, unique share {args.unique_share:.0%})")
+    print(f"{'clients':>7} {'req':>5} {'ans/s':>7} {'p50':>7} {'p95':>7} {'p99':>7}   "
+          f"{'popular p50/p95':>16} {'unique p50/p95':>16}  errors")
+    for level in args.levels:
+        res = asyncio.run(run_level(url, level, args.requests, args.max_seconds, args.unique_share,
+                                    seed=args.seed + level))
+        s = res.summary()
+        s["label"] = label
+        rows.append(s)
+        lat, pop, uni = s["latency_ms"], s["popular_ms"], s["unique_ms"]
+        print(f"{level:>7} {s['requests']:>5} {s['answers_per_s']:>7.1f} {lat['p50']:>7.1f} {lat['p95']:>7.1f} "
+              f"{lat['p99']:>7.1f}   {pop['p50']:>7.1f}/{pop['p95']:<8.1f} {uni['p50']:>7.1f}/{uni['p95']:<8.1f}"
+              f"  {s['errors'] or 'none'}")
+    return rows
+
+
+def run_with_server(args: argparse.Namespace, label: str, extra_env: dict[str, str]) -> list[dict[str, object]]:
+    log_path = Path(tempfile.mkdtemp(prefix="load-bench-")) / "server.log"
+    started = time.perf_counter()
+    proc, url = start_server(extra_env, log_path)
+    print(f"server ready in {time.perf_counter() - started:.1f} s (log: {log_path})")
+    try:
+        return bench(url, args, label)
+    finally:
+        stop_server(proc)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=400, help="Requests per concurrency level.")
+    parser.add_argument("--levels", default="1,8,32", help="Comma-separated numbers of concurrent clients.")
+    parser.add_argument("--unique-share", type=float, default=0.3, help="Share of never-seen questions.")
+    parser.add_argument("--max-seconds", type=float, default=120, help="Time cap per level.")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--url", help="Bench an already running server on loopback instead of starting one.")
+    parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="Extra environment for the started server (repeatable).")
+    parser.add_argument("--compare-cache", action="store_true",
+                        help="Run a second time with the query-embedding cache off.")
+    parser.add_argument("--json", type=Path, help="Also write the figures to this JSON file.")
+    args = parser.parse_args()
+    args.levels = [int(x) for x in args.levels.split(",") if x.strip()]
+
+    rows: list[dict[str, object]] = []
+    if args.url:
+        if urlparse(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
+            raise SystemExit("--url must point at a loopback server")
+        rows += bench(args.url.rstrip("/"), args, "running server")
+    else:
+        extra = dict(item.split("=", 1) for item in args.server_env)
+        rows += run_with_server(args, "default settings" + (f" + {extra}" if extra else ""), extra)
+        if args.compare_cache:
+            rows += run_with_server(args, "query cache off", {**extra, "ASSISTANT_EMBEDDING__QUERY_CACHE_SIZE": "0"})
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(rows, indent=2))
+        print(f"\nfigures written to {args.json}")
+
+
+if __name__ == "__main__":
+    main()

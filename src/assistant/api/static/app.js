@@ -1,0 +1,248 @@
+// Web chat page: no build step, no dependencies. Text from the server is always inserted as text, never HTML.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const chat = $("chat");
+const form = $("ask-form");
+const question = $("question");
+const askButton = $("ask-button");
+const apiKey = $("api-key");
+const asFacilitator = $("as-facilitator");
+
+function randomId() {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const userId = localStorage.getItem("assistant.user_id") || randomId();
+localStorage.setItem("assistant.user_id", userId);
+let conversationId = null;
+apiKey.value = sessionStorage.getItem("assistant.api_key") || "";
+apiKey.addEventListener("change", () => sessionStorage.setItem("assistant.api_key", apiKey.value.trim()));
+
+function headers(json = true) {
+  const h = { "X-Assistant-Channel": "web" };
+  if (json) h["Content-Type"] = "application/json";
+  const key = apiKey.value.trim();
+  if (key) h["X-API-Key"] = key;
+  return h;
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function scrollDown() { window.scrollTo({ top: document.body.scrollHeight }); }
+
+function errorMessage(body, status) {
+  if (body && body.error && body.error.message) return body.error.message;
+  return `Maaf, terjadi gangguan (kode ${status}). Silakan coba lagi.`;
+}
+
+// --- citations -------------------------------------------------------------------------------
+
+async function openPassage(citation) {
+  const dialog = $("passage");
+  $("passage-title").textContent = `[${citation.n}] ${citation.title}`;
+  $("passage-section").textContent = citation.section + (citation.source_year ? ` (${citation.source_year})` : "");
+  $("passage-text").textContent = "Memuat kutipan...";
+  const source = $("passage-source");
+  source.hidden = !citation.source_url;
+  source.href = citation.source_url || "#";
+  source.textContent = citation.source_url ? "Buka sumber resmi" : "";
+  if (!dialog.open) dialog.showModal();
+  try {
+    const res = await fetch("/v1/chunks/" + encodeURIComponent(citation.chunk_id), { headers: headers(false) });
+    const body = await res.json();
+    $("passage-text").textContent = res.ok ? body.text : errorMessage(body, res.status);
+  } catch (err) {
+    $("passage-text").textContent = "Kutipan tidak dapat dimuat. Periksa koneksi Anda.";
+  }
+}
+
+function renderAnswer(target, text, citations) {
+  target.replaceChildren();
+  const byN = new Map(citations.map((c) => [String(c.n), c]));
+  for (const part of text.split(/(\[\d+\])/)) {
+    const m = part.match(/^\[(\d+)\]$/);
+    const c = m && byN.get(m[1]);
+    if (c) {
+      target.append(el("button", { type: "button", class: "cite", title: c.title, "data-chunk": c.chunk_id,
+                                   onclick: () => openPassage(c) }, `[${c.n}]`));
+    } else {
+      target.append(document.createTextNode(part));
+    }
+  }
+}
+
+// --- feedback --------------------------------------------------------------------------------
+
+function feedbackButtons(answerId) {
+  const status = el("span", { class: "muted" });
+  const send = async (rating, button) => {
+    for (const b of bar.querySelectorAll("button[data-rating]")) b.setAttribute("aria-pressed", "false");
+    button.setAttribute("aria-pressed", "true");
+    try {
+      const res = await fetch("/v1/feedback", { method: "POST", headers: headers(),
+        body: JSON.stringify({ answer_id: answerId, rating }) });
+      status.textContent = res.ok ? "Terima kasih atas masukan Anda." : errorMessage(await res.json(), res.status);
+    } catch (err) {
+      status.textContent = "Masukan belum terkirim. Periksa koneksi Anda.";
+    }
+  };
+  const up = el("button", { type: "button", "data-rating": "up", "aria-label": "Jawaban membantu",
+                            "aria-pressed": "false" }, "👍 Membantu");
+  const down = el("button", { type: "button", "data-rating": "down", "aria-label": "Jawaban kurang membantu",
+                              "aria-pressed": "false" }, "👎 Kurang");
+  up.addEventListener("click", () => send("up", up));
+  down.addEventListener("click", () => send("down", down));
+  const bar = el("div", { class: "actions feedback" }, up, down, status);
+  return bar;
+}
+
+function renderReply(box, reply) {
+  const p = box.querySelector("p.answer");
+  renderAnswer(p, reply.answer, reply.citations);
+  if (reply.citations.length) {
+    const list = el("ol", { class: "sources" });
+    for (const c of reply.citations) {
+      list.append(el("li", {}, el("button", { type: "button", onclick: () => openPassage(c) },
+                                  `${c.title} — ${c.section}`)));
+    }
+    box.append(list);
+  }
+  const actions = el("div", { class: "actions" });
+  for (const s of reply.suggestions || []) {
+    actions.append(el("button", { type: "button", class: "suggestion", onclick: () => ask(s) }, s));
+  }
+  if (actions.childElementCount) box.append(actions);
+  if (reply.answer_id) box.append(feedbackButtons(reply.answer_id));
+  box.dataset.answerId = reply.answer_id;
+  box.classList.add("done");
+}
+
+// --- asking (server-sent events over fetch) --------------------------------------------------
+
+async function readEvents(res, onEvent) {
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let cut;
+    while ((cut = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      let event = "message", data = "";
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event: ")) event = line.slice(7);
+        else if (line.startsWith("data: ")) data += line.slice(6);
+      }
+      onEvent(event, data ? JSON.parse(data) : {});
+    }
+  }
+}
+
+async function ask(text) {
+  text = text.trim();
+  if (!text) return;
+  chat.append(el("div", { class: "msg user" }, el("p", {}, text)));
+  const answer = el("p", { class: "answer" }, "Sedang mencari jawaban...");
+  const box = el("div", { class: "msg bot pending" }, answer);
+  chat.append(box);
+  scrollDown();
+  askButton.disabled = true;
+  const payload = { message: text, user_id: userId, conversation_id: conversationId, stream: true };
+  if (asFacilitator.checked) payload.audience = "facilitator";
+  try {
+    const res = await fetch("/v1/chat", { method: "POST", headers: headers(), body: JSON.stringify(payload) });
+    if (!res.ok) {
+      box.classList.add("error");
+      answer.textContent = errorMessage(await res.json().catch(() => null), res.status);
+      return;
+    }
+    let streamed = "";
+    await readEvents(res, (event, data) => {
+      if (event === "delta") {
+        streamed += data.text;
+        answer.textContent = streamed;
+      } else if (event === "done") {
+        conversationId = data.conversation_id;
+        renderReply(box, data);
+      } else if (event === "error") {
+        box.classList.add("error");
+        answer.textContent = errorMessage(data, data.error && data.error.status);
+      }
+    });
+  } catch (err) {
+    box.classList.add("error");
+    answer.textContent = "Koneksi terputus. Silakan coba lagi.";
+  } finally {
+    box.classList.remove("pending");
+    askButton.disabled = false;
+    scrollDown();
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = question.value;
+  question.value = "";
+  ask(text);
+});
+question.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && !event.shiftKey) {
+    event.preventDefault();
+    form.requestSubmit();
+  }
+});
+
+// --- status check for facilitators ------------------------------------------------------------
+
+function describeStatus(result) {
+  const wrap = el("div");
+  const title = result.nik ? `NIK ${result.nik}` : "Hasil cek status";
+  wrap.append(el("h3", {}, title));
+  const decisions = result.decisions || result.programs || [];
+  if (Array.isArray(decisions) && decisions.length) {
+    const list = el("ul");
+    for (const d of decisions) {
+      const item = el("li", {}, `${(d.program || "").toUpperCase()}: ${d.status_text || d.status || "-"}`);
+      const reasons = (d.reasons || []).map((r) => (typeof r === "string" ? r : r.text)).filter(Boolean);
+      if (reasons.length) item.append(el("ul", {}, ...reasons.map((r) => el("li", {}, r))));
+      list.append(item);
+    }
+    wrap.append(list);
+  }
+  const details = el("details", {}, el("summary", {}, "Data lengkap"), el("pre", {}, JSON.stringify(result, null, 2)));
+  wrap.append(details);
+  return wrap;
+}
+
+$("status-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const out = $("status-result");
+  const nik = $("nik").value.trim();
+  out.textContent = "Memeriksa...";
+  if (!apiKey.value.trim()) {
+    out.textContent = "Isi dulu kunci API pendamping.";
+    return;
+  }
+  try {
+    const res = await fetch("/v1/eligibility/" + encodeURIComponent(nik), { headers: headers(false) });
+    const body = await res.json();
+    out.replaceChildren(res.ok ? describeStatus(body) : document.createTextNode(errorMessage(body, res.status)));
+  } catch (err) {
+    out.textContent = "Cek status gagal. Periksa koneksi Anda.";
+  }
+});

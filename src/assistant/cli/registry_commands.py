@@ -1,0 +1,135 @@
+"""`assistant registry …`, `assistant eligibility NIK` and `assistant eval-eligibility`."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import time
+from pathlib import Path
+
+import click
+
+from assistant.adapters.state import InMemoryStateStore
+from assistant.settings import Settings
+
+
+def _registry(settings: Settings):
+    from assistant.registry import build_registry
+
+    return build_registry(settings)
+
+
+def _close(registry) -> None:
+    close = getattr(registry, "close", None)
+    if callable(close):
+        close()
+
+
+def register(cli: click.Group) -> None:
+    @cli.group("registry")
+    def registry_group() -> None:
+        """Registri rumah tangga: impor, ekspor, data sintetis."""
+
+    @registry_group.command("import")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.pass_obj
+    def import_cmd(settings: Settings, file: Path) -> None:
+        """Impor JSON Lines (satu rumah tangga per baris). Semua baris diperiksa dulu; ada galat = tidak ada yang diimpor."""
+        from assistant.registry.records import read_jsonl
+
+        households = read_jsonl(file)
+        registry = _registry(settings)
+        try:
+            n = registry.add_households(households)
+        finally:
+            _close(registry)
+        click.echo(f"{n} rumah tangga diimpor dari {file.name}.")
+
+    @registry_group.command("export")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.pass_obj
+    def export_cmd(settings: Settings, file: Path) -> None:
+        """Ekspor seluruh registri ke JSON Lines."""
+        from assistant.registry.records import write_jsonl
+
+        registry = _registry(settings)
+        try:
+            n = write_jsonl(registry.iter_households(), file)
+        finally:
+            _close(registry)
+        click.echo(f"{n} rumah tangga diekspor ke {file}.")
+
+    @registry_group.command("seed")
+    @click.option("--households", "n", type=click.IntRange(min=1), default=1000, show_default=True)
+    @click.option("--seed", type=int, default=1, show_default=True)
+    @click.option("--batch-size", type=click.IntRange(min=100), default=5000, show_default=True)
+    @click.pass_obj
+    def seed_cmd(settings: Settings, n: int, seed: int, batch_size: int) -> None:
+        """Isi registri dengan rumah tangga sintetis yang deterministik (registri harus belum berisi data ini)."""
+        from assistant.registry.seed import seed_registry
+
+        registry = _registry(settings)
+        started = time.perf_counter()
+        try:
+            done = seed_registry(registry, n, seed, batch_size=batch_size,
+                                 progress=lambda k: click.echo(f"  {k}/{n}", err=True) if k % 100_000 == 0 else None)
+        finally:
+            _close(registry)
+        click.echo(f"{done} rumah tangga sintetis dibuat dalam {time.perf_counter() - started:.1f} detik.")
+
+    @registry_group.command("serve-http")
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", type=int, default=8090, show_default=True)
+    @click.pass_obj
+    def serve_http_cmd(settings: Settings, host: str, port: int) -> None:
+        """Layani registri ini lewat kontrak HTTP v1 (lihat registry/http_contract.md)."""
+        from assistant.registry.http_server import RegistryHttpServer
+
+        registry = _registry(settings)
+        token = settings.registry.token.get_secret_value() if settings.registry.token else None
+        server = RegistryHttpServer(registry, host, port, token)
+        click.echo(f"Registri HTTP di {server.url}", err=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.stop()
+            _close(registry)
+
+    @cli.command("eligibility")
+    @click.argument("nik")
+    @click.option("--as-of", "as_of", default=None, help="Tanggal acuan TTTT-BB-HH (bawaan: hari ini).")
+    @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
+    @click.pass_obj
+    def eligibility_cmd(settings: Settings, nik: str, as_of: str | None, as_json: bool) -> None:
+        """Kelayakan program untuk keluarga pemilik NIK, dengan alasan dan sumbernya."""
+        from assistant.eligibility.report import render_text
+        from assistant.registry.access import build_access
+
+        registry = _registry(settings)
+        try:
+            access = build_access(settings, registry, InMemoryStateStore())
+            report = access.admin_status(actor=f"cli:{getpass.getuser()}", nik=nik, as_of=as_of)
+        finally:
+            _close(registry)
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else render_text(report))
+
+    @cli.command("eval-eligibility")
+    @click.argument("households", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.argument("cases", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.pass_obj
+    def eval_eligibility_cmd(settings: Settings, households: Path, cases: Path) -> None:
+        """Uji mesin kelayakan terhadap kasus yang diharapkan; keluar non-nol bila ada yang gagal."""
+        from assistant.eligibility.parameters import Parameters
+        from assistant.registry.eligibility_eval import run_eval
+
+        results = run_eval(households, cases, Parameters.load(settings.registry.eligibility_parameters))
+        for r in results:
+            click.echo(f"{'LULUS' if r.passed else 'GAGAL'}  {r.case}")
+            for f in r.failures:
+                click.echo(f"       {f}")
+        failed = sum(not r.passed for r in results)
+        click.echo(f"\n{len(results) - failed}/{len(results)} kasus lulus.")
+        if failed:
+            raise SystemExit(1)

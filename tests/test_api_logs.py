@@ -1,0 +1,88 @@
+"""Structured logs: one JSON object per line, request ids, and never a full 16-digit NIK."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+
+import pytest
+
+from assistant.api.logging import JsonFormatter, NikMaskFilter, configure_logging, mask_niks
+from tests.test_api_support import NIK_IN_REGION, make_harness
+
+SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
+
+
+@pytest.fixture()
+def captured():
+    stream = io.StringIO()
+    handler = configure_logging("DEBUG", stream)
+    yield stream
+    logging.getLogger().removeHandler(handler)
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("NIK 3204010101900001.", "NIK 3204********0001."),
+        ("3204 0101 0190 0001", "3204********0001"),
+        ("kk=3204-0101-0190-0002;", "kk=3204********0002;"),
+        ("telepon 081234567890", "telepon 081234567890"),  # 12 digits: not a NIK
+        ("12345678901234567", "12345678901234567"),  # 17 digits: not a NIK
+    ],
+)
+def test_mask_niks(text, masked):
+    assert mask_niks(text) == masked
+
+
+def test_filter_masks_arguments_extras_and_tracebacks():
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(NikMaskFilter())
+    logger = logging.getLogger("tests.mask")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("lookup %s", NIK_IN_REGION, extra={"nik": NIK_IN_REGION})
+        try:
+            raise ValueError(f"bad nik {NIK_IN_REGION}")
+        except ValueError:
+            logger.exception("failed")
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = True
+    out = stream.getvalue()
+    assert NIK_IN_REGION not in out
+    first = json.loads(out.splitlines()[0])
+    assert first["message"] == "lookup 3204********0001" and first["nik"] == "3204********0001"
+    assert "ValueError: bad nik 3204********0001" in out
+
+
+def test_log_scan_during_a_chat_with_a_nik(tmp_path, captured):
+    h = make_harness(tmp_path)
+    message = f"Saya mau cek bansos, NIK saya {NIK_IN_REGION} lahir 1990-01-01"
+    r = h.client.post("/v1/chat", json={"message": message, "user_id": "ibu-ani"},
+                      headers={"X-Request-ID": "scan-1"})
+    assert r.status_code == 200
+    h.client.post("/v1/chat", json={"message": message, "stream": True})
+    h.client.get(f"/v1/eligibility/{NIK_IN_REGION}", headers=h.facilitator)
+    h.client.get(f"/v1/eligibility/{NIK_IN_REGION}")  # 401, still logged
+    h.client.post("/v1/chat", json={"message": message, "extra": NIK_IN_REGION})  # 422
+
+    def crash(**kwargs):
+        raise RuntimeError(f"boom while handling {NIK_IN_REGION}")
+
+    h.services.conversation.reply = crash
+    assert h.client.post("/v1/chat", json={"message": message}).status_code == 500
+
+    text = captured.getvalue()
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert len(lines) >= 8
+    assert SIXTEEN_DIGITS.search(text) is None, "a full NIK reached the logs"
+    assert any("3204********0001" in line["message"] for line in lines)  # the careless logger was masked
+    assert any(line["logger"] == "assistant.api.access" and line["request_id"] == "scan-1" for line in lines)
+    assert any(line.get("route") == "/v1/eligibility/{nik}" for line in lines)
+    assert any("boom while handling 3204********0001" in line.get("exc", "") for line in lines)

@@ -1,0 +1,169 @@
+"""The optional faithfulness judge against a tiny OpenAI-compatible server on loopback."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from assistant.errors import ConfigurationError
+from assistant.evaluation.judge import (
+    OpenAIFaithfulnessJudge,
+    judge_from_settings,
+    judge_summary,
+    parse_verdicts,
+    split_sentences,
+)
+from assistant.evaluation.metrics import check_reply
+from assistant.evaluation.suite import Case
+from assistant.settings import LLMSettings, Settings
+
+
+class FakeOpenAI:
+    """Records chat-completion requests and answers with ``content`` (or ``status`` when not 200)."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        self.content = '{"putusan": []}'
+        self.status = 200
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fake.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
+                payload = {"choices": [{"index": 0, "message": {"role": "assistant", "content": fake.content}}]}
+                data = json.dumps(payload).encode() if fake.status == 200 else b'{"error": "down"}'
+                self.send_response(fake.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+
+@pytest.fixture
+def fake_openai():
+    fake = FakeOpenAI()
+    fake.thread.start()
+    yield fake
+    fake.server.shutdown()
+    fake.server.server_close()
+
+
+ANSWER = "PKH untuk ibu hamil Rp3.000.000 per tahun [1]. Pendaftaran dipungut biaya. Tanyakan ke pendamping!"
+SOURCES = ["Komponen ibu hamil: Rp3.000.000 per tahun.", "Pendaftaran PKH tidak dipungut biaya."]
+
+
+def test_split_sentences():
+    assert split_sentences(ANSWER) == [
+        "PKH untuk ibu hamil Rp3.000.000 per tahun [1].",
+        "Pendaftaran dipungut biaya.",
+        "Tanyakan ke pendamping!",
+    ]
+    assert split_sentences("Baris satu\nBaris dua") == ["Baris satu", "Baris dua"]
+
+
+def test_parse_verdicts_tolerates_code_fences_and_ignores_bad_numbers():
+    content = '```json\n{"putusan": [{"kalimat": 1, "didukung": true}, {"kalimat": 9, "didukung": true}]}\n```'
+    assert parse_verdicts(content, 2) == {1: True}
+    with pytest.raises(ValueError):
+        parse_verdicts("tidak tahu", 2)
+
+
+def test_judge_scores_supported_share_and_sends_indonesian_prompt(fake_openai):
+    fake_openai.content = json.dumps(
+        {"putusan": [{"kalimat": 1, "didukung": True}, {"kalimat": 2, "didukung": False, "alasan": "bertentangan"}]}
+    )
+    judge = OpenAIFaithfulnessJudge(fake_openai.base_url, "juri-kecil", api_key="k-rahasia")
+    try:
+        score, note = judge(ANSWER, SOURCES)
+    finally:
+        judge.close()
+    assert score == 0.3333  # 1 of 3 sentences; sentence 3 had no verdict and counts as unsupported
+    assert note == "tidak didukung: kalimat 2, 3"
+    [request] = fake_openai.requests
+    assert request["path"] == "/v1/chat/completions"
+    assert request["auth"] == "Bearer k-rahasia"
+    body = request["body"]
+    assert body["model"] == "juri-kecil" and body["temperature"] == 0
+    system, user = body["messages"]
+    assert system["role"] == "system" and "didukung oleh kutipan" in system["content"]
+    assert "[2] Pendaftaran PKH tidak dipungut biaya." in user["content"]
+    assert "2. Pendaftaran dipungut biaya." in user["content"]
+    assert "Balas HANYA dengan JSON" in user["content"]
+
+
+def test_judge_failure_is_a_note_not_a_crash(fake_openai):
+    fake_openai.status = 500
+    judge = OpenAIFaithfulnessJudge(fake_openai.base_url, "m")
+    try:
+        score, note = judge(ANSWER, SOURCES)
+    finally:
+        judge.close()
+    assert score is None and note.startswith("penilai gagal: HTTPStatusError")
+
+
+def test_judge_needs_a_configured_llm(fake_openai):
+    with pytest.raises(ConfigurationError):
+        judge_from_settings(Settings(_env_file=None))
+    judge = judge_from_settings(Settings(_env_file=None, generator="llm", llm=LLMSettings(base_url=fake_openai.base_url, model="m2")))
+    try:
+        assert judge.model == "m2"
+    finally:
+        judge.close()
+
+
+def test_judge_summary_is_the_mean_over_judged_answers():
+    case = Case(id="a", turns=("q",))
+    results = []
+    for score in (1.0, 0.5, None):
+        result = check_reply(case, answer="a", refused=False, citations=[], hit_doc_ids=[], hit_chunk_ids=[], latency_ms=1.0)
+        result.faithfulness = score
+        results.append(result)
+    assert judge_summary(results, "m") == {"model": "m", "judged": 2, "faithfulness": 0.75}
+
+
+def test_eval_command_with_judge_writes_judge_json(fake_openai, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from assistant.adapters.fakes import ScriptedConversation
+    from assistant.cli import cli, eval_commands
+    from assistant.models import Chunk, Citation, Reply, ScoredChunk
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ASSISTANT_GENERATOR", "llm")
+    monkeypatch.setenv("ASSISTANT_LLM__BASE_URL", fake_openai.base_url)
+    monkeypatch.setenv("ASSISTANT_LLM__MODEL", "juri")
+    chunk = Chunk(chunk_id="pkh#1", doc_id="pkh", text=SOURCES[0], section="Besaran", title="PKH")
+    citation = Citation(n=1, doc_id="pkh", title="PKH", section="Besaran", source_url="", source_year=None, chunk_id="pkh#1")
+    reply = Reply(
+        text="Ibu hamil Rp3.000.000 per tahun [1]. Daftar lewat pendamping.",
+        refused=False,
+        intent="question",
+        conversation_id="",
+        answer_id="",
+        citations=(citation,),
+        hits=(ScoredChunk(chunk, 0.9),),
+    )
+    conversation = ScriptedConversation({"Berapa PKH ibu hamil?": reply})
+    monkeypatch.setattr(eval_commands, "build_conversation", lambda settings: conversation)
+    suite = tmp_path / "s.jsonl"
+    suite.write_text(json.dumps({"id": "a", "question": "Berapa PKH ibu hamil?"}) + "\n", encoding="utf-8")
+    fake_openai.content = '{"putusan": [{"kalimat": 1, "didukung": true}, {"kalimat": 2, "didukung": true}]}'
+
+    result = CliRunner().invoke(cli, ["eval", str(suite), "--judge", "--report", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "out" / "judge.json").read_text()) == {"model": "juri", "judged": 1, "faithfulness": 1.0}
+    assert "faithfulness" not in json.loads((tmp_path / "out" / "results.json").read_text())
+    assert SOURCES[0] in fake_openai.requests[0]["body"]["messages"][1]["content"]
+    case_line = json.loads((tmp_path / "out" / "cases.jsonl").read_text().splitlines()[0])
+    assert case_line["faithfulness"] == 1.0

@@ -1,0 +1,117 @@
+"""The web chat page in a real browser: Debian's headless Chromium driven by Playwright for Python."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.api.keys import ApiKeyStore
+from tests.test_api_support import CHUNKS, NIK_IN_REGION, NIK_OUT_OF_REGION, QUESTION, UvicornProcess
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
+                       "(apt-get install -y chromium chromium-driver)"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("web-data")
+    _, token = ApiKeyStore(data_dir / "keys.sqlite3").create(name="fasil", role="facilitator", regions=["3204"])
+    proc = UvicornProcess(data_dir, data_dir / "uvicorn.log")
+    proc.token = token
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone screen
+    page = context.new_page()
+    # Only the loopback server may be reached.
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1")
+               else route.abort())
+    yield page
+    context.close()
+
+
+def test_ask_read_answer_open_citation_and_give_feedback(server, page, tmp_path):
+    page.goto(server.url + "/")
+    assert page.title() == "Asisten Keluarga"
+    page.fill("#question", QUESTION)
+    page.click("#ask-button")
+
+    answer = page.locator(".msg.bot.done").last
+    answer.wait_for(timeout=20_000)
+    assert "Rp900.000" in answer.locator("p.answer").inner_text()
+    citations = answer.locator("button.cite")
+    assert citations.count() == 2
+    assert answer.locator(".suggestion").first.inner_text() == "Kalau untuk anak SMA?"
+
+    citations.first.click()
+    dialog = page.locator("dialog#passage")
+    dialog.wait_for(state="visible")
+    page.wait_for_function(
+        "document.getElementById('passage-text').textContent.includes('Rp900.000 per tahun')", timeout=10_000
+    )
+    assert page.locator("#passage-text").inner_text() == CHUNKS[0].text
+    assert "PKH > Besaran bantuan" in page.locator("#passage-section").inner_text()
+    assert page.locator("#passage-source").get_attribute("href") == "https://kemensos.go.id/pkh"
+    shot = tmp_path / "webchat.png"
+    page.screenshot(path=str(shot), full_page=True)
+    shutil.copy(shot, "/tmp/webchat.png")
+    assert shot.stat().st_size > 5_000
+    page.click("#passage-close")
+    dialog.wait_for(state="hidden")
+
+    answer.locator("button[data-rating='up']").click()
+    page.wait_for_function("document.querySelector('.feedback .muted').textContent.includes('Terima kasih')")
+    assert answer.locator("button[data-rating='up']").get_attribute("aria-pressed") == "true"
+
+
+def test_follow_up_keeps_the_conversation_and_errors_are_shown(server, page):
+    page.goto(server.url + "/")
+    page.fill("#question", QUESTION)
+    page.keyboard.press("Enter")
+    page.locator(".msg.bot.done").first.wait_for(timeout=20_000)
+    page.locator(".suggestion").first.click()  # unscripted follow-up: a polite refusal, not an error
+    page.wait_for_function("document.querySelectorAll('.msg.bot.done').length === 2", timeout=20_000)
+    assert page.locator(".msg.user").count() == 2
+    assert "Maaf" in page.locator(".msg.bot.done").last.inner_text()
+    assert page.locator(".msg.error").count() == 0
+
+
+def test_facilitator_status_check_form(server, page):
+    page.goto(server.url + "/")
+    page.click("#facilitator summary")
+    page.fill("#nik", NIK_IN_REGION)
+    page.click("#status-form button")
+    page.wait_for_function("document.getElementById('status-result').textContent.includes('kunci API')")
+
+    page.fill("#api-key", server.token)
+    page.click("#status-form button")
+    page.wait_for_function("document.getElementById('status-result').textContent.includes('3204********0001')")
+    assert "PKH: eligible" in page.locator("#status-result").inner_text()
+
+    page.fill("#nik", NIK_OUT_OF_REGION)
+    page.click("#status-form button")
+    page.wait_for_function("document.getElementById('status-result').textContent.includes('luar wilayah')")
+    page.screenshot(path="/tmp/webchat-status.png", full_page=True)
