@@ -18,9 +18,12 @@ SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
 @pytest.fixture()
 def captured():
     stream = io.StringIO()
-    handler = configure_logging("DEBUG", stream)
+    root = logging.getLogger()
+    before = list(root.handlers), root.level
+    configure_logging("DEBUG", stream)
     yield stream
-    logging.getLogger().removeHandler(handler)
+    root.handlers[:] = before[0]
+    root.setLevel(before[1])
 
 
 @pytest.mark.parametrize(
@@ -86,3 +89,28 @@ def test_log_scan_during_a_chat_with_a_nik(tmp_path, captured):
     assert any(line["logger"] == "assistant.api.access" and line["request_id"] == "scan-1" for line in lines)
     assert any(line.get("route") == "/v1/eligibility/{nik}" for line in lines)
     assert any("boom while handling 3204********0001" in line.get("exc", "") for line in lines)
+
+
+def test_other_handlers_get_masked_records_and_plain_stderr_handlers_are_replaced(captured):
+    root = logging.getLogger()
+    plain = logging.StreamHandler(io.StringIO())
+    root.addHandler(plain)
+    configure_logging("INFO", captured)  # as `assistant serve` does after the CLI's basicConfig
+    assert plain not in root.handlers
+
+    class Collect(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.messages: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.messages.append(record.getMessage())
+
+    other = Collect()
+    root.addHandler(other)
+    try:
+        logging.getLogger("tests.other").warning("nik %s", NIK_IN_REGION)
+    finally:
+        root.removeHandler(other)
+    assert other.messages == ["nik 3204********0001"]
+    assert captured.getvalue().count("nik 3204********0001") == 1

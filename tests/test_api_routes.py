@@ -178,5 +178,6 @@ def test_openapi_has_examples_and_error_models(h):
 def test_web_page_and_assets_are_served(h):
     page = h.client.get("/")
     assert page.status_code == 200 and "Asisten Keluarga" in page.text and 'lang="id"' in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]
     assert h.client.get("/static/app.js").status_code == 200
     assert h.client.get("/static/style.css").status_code == 200

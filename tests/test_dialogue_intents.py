@@ -81,6 +81,8 @@ def test_scam_detection_has_no_false_alarm_on_ordinary_words(text: str) -> None:
 def test_feedback_rating_follows_sentiment() -> None:
     assert classify("jawabannya salah").rating == "down"
     assert classify("jawabannya membantu").rating == "up"
+    thanks = classify("terima kasih banyak")
+    assert thanks.intent == Intent.FEEDBACK and thanks.rating is None
 
 
 # ------------------------------------------------------------------ follow-ups

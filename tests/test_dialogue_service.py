@@ -117,6 +117,18 @@ def test_out_of_scope_is_declined_with_the_right_channels(service, kb) -> None:
     assert unknown.intent == "out_of_scope" and unknown.refused
 
 
+def test_weakly_grounded_off_topic_question_is_declined(state) -> None:
+    from assistant.adapters.fakes import fake_chunk
+
+    kb = FakeKnowledgeBase([fake_chunk("komitmen", "Arahan Presiden Indonesia dan RPJMN untuk satu data.")],
+                           confidence=0.43)
+    svc = ConversationService(kb, None, state)
+    reply = say(svc, "siapa presiden pertama Indonesia?")
+    assert reply.intent == "out_of_scope" and reply.refused and reply.citations == ()
+    kb.chunks.append(fake_chunk("pkh", "Arahan PKH dari Presiden Indonesia."))
+    assert not say(svc, "apa arahan presiden Indonesia untuk PKH?").refused  # program words: answered
+
+
 def test_in_scope_question_without_grounding_is_declined_not_guessed(service) -> None:
     reply = say(service, "bagaimana cara urus akta kelahiran di dinas sosial?")
     assert reply.refused and reply.intent == "program_question"
@@ -315,8 +327,10 @@ def test_feedback_api_and_feedback_intent(service, journal) -> None:
         service.feedback(answered.answer_id, "meh")
     thanks = say(service, "jawabannya salah")
     assert thanks.intent == "feedback" and "Terima kasih" in thanks.text
+    assert say(service, "makasih ya").intent == "feedback"  # thanks alone is not stored as a rating
+    say(service, "jawabannya kurang jelas")  # still about the answer, not about the "thanks" reply
     rows = journal.feedback_rows()
-    assert [(r["rating"], r["answer_id"]) for r in rows] == [("down", answered.answer_id)] * 2
+    assert [(r["rating"], r["answer_id"]) for r in rows] == [("down", answered.answer_id)] * 3
     assert NIK not in rows[0]["comment"] and "3204********0001" in rows[0]["comment"]
     assert rows[0]["question"] == "syarat PKH apa?" and rows[0]["doc_ids"] == ["pkh-syarat"]
 

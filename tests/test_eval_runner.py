@@ -108,3 +108,29 @@ def test_judge_gets_the_cited_chunk_texts_and_skips_refusals():
     assert received == [("PKH adalah bantuan bersyarat [1].", ["PKH adalah bantuan sosial bersyarat."])]
     assert (answered.faithfulness, answered.judge_note) == (0.5, "tidak didukung: kalimat 2")
     assert refused.faithfulness is None and refused.judge_note is None
+
+
+def test_multi_turn_case_stays_in_one_conversation_of_the_real_service():
+    from assistant.adapters.fakes import FakeKnowledgeBase
+    from assistant.adapters.state import InMemoryStateStore
+    from assistant.dialogue.service import ConversationService
+
+    class Recording:
+        def __init__(self, inner):
+            self.inner, self.replies = inner, []
+
+        def reply(self, **kwargs):
+            reply = self.inner.reply(**kwargs)
+            self.replies.append((kwargs["user_id"], reply.conversation_id))
+            return reply
+
+    service = Recording(ConversationService(FakeKnowledgeBase(), None, InMemoryStateStore()))
+    cases = [
+        Case(id="multi", turns=("Apa syarat PKH?", "Berapa besaran bantuan PKH untuk lansia?")),
+        Case(id="next", turns=("Jadwal pencairan PKH tahap berapa saja?",)),
+    ]
+    results = run_suite(cases, service)
+    (user_a, conv_1), (user_b, conv_2), (user_c, conv_3) = service.replies
+    assert user_a == user_b != user_c
+    assert conv_1 == conv_2 != conv_3
+    assert results[0].conversation_id == conv_2 and results[0].error is None

@@ -109,6 +109,19 @@ def test_failed_verifications_are_limited_per_nik(registry, state, family):
         access.citizen_status(user_id="c", nik=head.nik, birth_date=head.birth_date)
 
 
+def test_birth_date_formats(registry, state, family):
+    h, _ = family
+    access = RegistryAccess(registry, state, max_failures=1)
+    wife = h.members[1]
+    y, m, d = wife.birth_date.split("-")
+    for given in (wife.birth_date, f"{d}-{m}-{y}", f"{d}/{m}/{y}"):
+        assert access.citizen_status(user_id="u", nik=wife.nik, birth_date=given)["programs"]
+    with pytest.raises(InputError, match="HH-BB-TTTT"):
+        access.citizen_status(user_id="u", nik=wife.nik, birth_date="kemarin")
+    # an unreadable date is not a failed verification
+    assert access.citizen_status(user_id="u", nik=wife.nik, birth_date=wife.birth_date)
+
+
 def test_invalid_nik_counts_as_a_failure(registry, state, family):
     access = RegistryAccess(registry, state, max_failures=2)
     for _ in range(2):

@@ -67,3 +67,11 @@ def test_seed_into_sqlite_in_batches(tmp_path):
     first = next(generate(1, seed=3))
     assert reg.get_household_by_nik(first.members[0].nik) == first
     reg.close()
+
+
+def test_different_seeds_can_share_a_registry(tmp_path):
+    reg = SqlRegistry.sqlite(tmp_path / "r.sqlite3")
+    seed_registry(reg, 500, seed=1)
+    seed_registry(reg, 500, seed=2)
+    assert reg.count_households() == 1000
+    reg.close()

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from assistant.api.keys import ApiKeyStore
 from tests.test_api_support import CHUNKS, NIK_IN_REGION, NIK_OUT_OF_REGION, QUESTION, UvicornProcess
@@ -49,8 +50,13 @@ def page(browser):
     # Only the loopback server may be reached.
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1")
                else route.abort())
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("console", lambda msg: problems.append(f"console: {msg.text}") if msg.type == "error" else None)
     yield page
     context.close()
+    # No script errors and no Content-Security-Policy violations (they are reported on the console).
+    assert [p for p in problems if "401" not in p and "403" not in p] == []
 
 
 def test_ask_read_answer_open_citation_and_give_feedback(server, page, tmp_path):
@@ -66,12 +72,11 @@ def test_ask_read_answer_open_citation_and_give_feedback(server, page, tmp_path)
     assert citations.count() == 2
     assert answer.locator(".suggestion").first.inner_text() == "Kalau untuk anak SMA?"
 
+    page.screenshot(path="/tmp/webchat-answer.png", full_page=True)
     citations.first.click()
     dialog = page.locator("dialog#passage")
     dialog.wait_for(state="visible")
-    page.wait_for_function(
-        "document.getElementById('passage-text').textContent.includes('Rp900.000 per tahun')", timeout=10_000
-    )
+    expect(page.locator("#passage-text")).to_contain_text("Rp900.000 per tahun", timeout=10_000)
     assert page.locator("#passage-text").inner_text() == CHUNKS[0].text
     assert "PKH > Besaran bantuan" in page.locator("#passage-section").inner_text()
     assert page.locator("#passage-source").get_attribute("href") == "https://kemensos.go.id/pkh"
@@ -83,7 +88,7 @@ def test_ask_read_answer_open_citation_and_give_feedback(server, page, tmp_path)
     dialog.wait_for(state="hidden")
 
     answer.locator("button[data-rating='up']").click()
-    page.wait_for_function("document.querySelector('.feedback .muted').textContent.includes('Terima kasih')")
+    expect(answer.locator(".feedback .muted")).to_contain_text("Terima kasih")
     assert answer.locator("button[data-rating='up']").get_attribute("aria-pressed") == "true"
 
 
@@ -93,7 +98,7 @@ def test_follow_up_keeps_the_conversation_and_errors_are_shown(server, page):
     page.keyboard.press("Enter")
     page.locator(".msg.bot.done").first.wait_for(timeout=20_000)
     page.locator(".suggestion").first.click()  # unscripted follow-up: a polite refusal, not an error
-    page.wait_for_function("document.querySelectorAll('.msg.bot.done').length === 2", timeout=20_000)
+    expect(page.locator(".msg.bot.done")).to_have_count(2, timeout=20_000)
     assert page.locator(".msg.user").count() == 2
     assert "Maaf" in page.locator(".msg.bot.done").last.inner_text()
     assert page.locator(".msg.error").count() == 0
@@ -104,14 +109,14 @@ def test_facilitator_status_check_form(server, page):
     page.click("#facilitator summary")
     page.fill("#nik", NIK_IN_REGION)
     page.click("#status-form button")
-    page.wait_for_function("document.getElementById('status-result').textContent.includes('kunci API')")
+    expect(page.locator("#status-result")).to_contain_text("kunci API")
 
     page.fill("#api-key", server.token)
     page.click("#status-form button")
-    page.wait_for_function("document.getElementById('status-result').textContent.includes('3204********0001')")
+    expect(page.locator("#status-result")).to_contain_text("3204********0001")
     assert "PKH: eligible" in page.locator("#status-result").inner_text()
 
     page.fill("#nik", NIK_OUT_OF_REGION)
     page.click("#status-form button")
-    page.wait_for_function("document.getElementById('status-result').textContent.includes('luar wilayah')")
+    expect(page.locator("#status-result")).to_contain_text("luar wilayah")
     page.screenshot(path="/tmp/webchat-status.png", full_page=True)

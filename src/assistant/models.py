@@ -115,12 +115,6 @@ class Reply:
 
 # --------------------------------------------------------------------------- registry / eligibility
 
-Sex = Literal["L", "P"]
-SchoolLevel = Literal["SD", "SMP", "SMA", "none"]
-Disability = Literal["berat", "ringan", "none"]
-Facility = Literal["layak", "tidak_layak"]
-
-
 @dataclass(frozen=True, slots=True)
 class Member:
     """One person on a family card (KK). ``None`` always means "not recorded", never false or zero."""
@@ -128,11 +122,11 @@ class Member:
     nik: str
     name: str
     birth_date: str | None = None  # YYYY-MM-DD
-    sex: Sex | None = None
+    sex: str | None = None  # L | P
     relation: str | None = None  # kepala_keluarga, istri, suami, anak, cucu, orang_tua, mertua, famili_lain
     pregnant: bool | None = None
-    school_level: SchoolLevel | None = None
-    disability: Disability | None = None
+    school_level: str | None = None  # SD | SMP | SMA | none
+    disability: str | None = None  # berat | ringan | none
     occupation: str | None = None
 
 
@@ -141,7 +135,7 @@ class Enrollment:
     """A program the household is recorded in (e.g. PKH aktif since 2023-01-01)."""
 
     program: str
-    status: Literal["aktif", "nonaktif"]
+    status: str  # aktif | nonaktif
     since: str | None = None  # YYYY-MM-DD
 
 
@@ -152,8 +146,8 @@ class Household:
     kk: str
     region_code: str  # province+regency(+district) code, e.g. "320401"
     desil: int | None = None  # 1 (poorest) .. 10; None = unknown
-    drinking_water: Facility | None = None
-    toilet: Facility | None = None
+    drinking_water: str | None = None  # layak | tidak_layak
+    toilet: str | None = None  # layak | tidak_layak
     address: str | None = None
     members: tuple[Member, ...] = ()
     enrollments: tuple[Enrollment, ...] = ()

@@ -62,6 +62,59 @@ class Services:
             return RedisStateStore(self.settings.redis_url)
         return InMemoryStateStore()
 
+    @cached_property
+    def registry(self):
+        from assistant.registry import build_registry
+
+        return build_registry(self.settings)
+
+    @cached_property
+    def eligibility_parameters(self):
+        from assistant.eligibility.parameters import Parameters
+
+        return Parameters.load(self.settings.registry.eligibility_parameters)
+
+    @cached_property
+    def household_lookup(self):
+        from assistant.registry.access import RegistryAccess
+
+        return RegistryAccess(
+            self.registry,
+            self.state,
+            self.eligibility_parameters,
+            max_failures=self.settings.registry.verify_max_failures,
+            window_seconds=self.settings.registry.verify_window_seconds,
+        )
+
+    @cached_property
+    def journal(self):
+        from assistant.adapters.sqlite_journal import SQLiteJournal, default_journal_path
+
+        return SQLiteJournal(default_journal_path(self.settings.data_dir))
+
+    @cached_property
+    def conversation(self):
+        from assistant.dialogue.service import ConversationService
+
+        return ConversationService(
+            self.knowledge,
+            self.household_lookup,
+            self.state,
+            journal=self.journal,
+            memory_ttl_seconds=self.settings.memory_ttl_seconds,
+        )
+
+    def warm_up(self) -> None:
+        """Load the model, the stemmer and the index mirror now, so the first user does not wait."""
+        from assistant.rag.text import warm_up as warm_text
+
+        warm_text()
+        self.embedder.warm_up()
+        try:
+            self.knowledge.retriever()
+        except AssistantError:
+            log.warning("index not ready at warm-up; run `assistant ingest`")
+
     def ingest(self, path: Path | None = None, *, rebuild: bool = False, progress=None):
         from assistant.rag.ingest import ingest
 
@@ -95,6 +148,12 @@ class Services:
         except Exception:  # noqa: BLE001 - readiness must answer, whatever the backend raised
             log.warning("index readiness check failed", exc_info=True)
             checks["index"] = False
+        try:
+            self.registry.get_household_by_nik("0" * 16)  # a cheap round trip: reachable and migrated
+            checks["registry"] = True
+        except Exception:  # noqa: BLE001
+            log.warning("registry readiness check failed", exc_info=True)
+            checks["registry"] = False
         return checks
 
 

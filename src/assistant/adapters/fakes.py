@@ -99,9 +99,11 @@ class FakeKnowledgeBase:
     as (question, audience) so tests can check rewriting and audience.
     """
 
-    def __init__(self, chunks: Sequence[Chunk] = DEFAULT_FAKE_CHUNKS, *, min_overlap: int = 2) -> None:
+    def __init__(self, chunks: Sequence[Chunk] = DEFAULT_FAKE_CHUNKS, *, min_overlap: int = 2,
+                 confidence: float = 0.9) -> None:
         self.chunks = list(chunks)
         self.min_overlap = min_overlap
+        self.confidence = confidence
         self.asked: list[tuple[str, str]] = []
         self.searched: list[str] = []
 
@@ -130,7 +132,8 @@ class FakeKnowledgeBase:
         text = f"{top.text} [1]"
         if audience == "facilitator":
             text += " (Rujukan: pedoman program.)"
-        return Answer(text=text, refused=False, citations=(citation,), confidence=0.9, hits=tuple(hits))
+        return Answer(text=text, refused=False, citations=(citation,), confidence=self.confidence,
+                      hits=tuple(hits))
 
 
 @dataclasses.dataclass

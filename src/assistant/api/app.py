@@ -21,6 +21,17 @@ from assistant.api.routes import admin, chat, eligibility, health, search
 STATIC_DIR = Path(__file__).parent / "static"
 log = logging.getLogger("assistant.api")
 
+# The page loads nothing but its own script and style and talks only to this server.
+_PAGE_HEADERS = {
+    "Cache-Control": "no-cache",
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
 _DESCRIPTION = """
 Satu asisten untuk keluarga, pendamping dan evaluator: jawaban dari pedoman program (PKH, DTSEN,
 stunting, Tamasya, lansia, bansos lain) dengan kutipan sumber, cek status oleh pendamping, dan umpan balik.
@@ -69,7 +80,7 @@ def create_app(services: Any, *, key_store: ApiKeyStore | None = None) -> FastAP
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
-        return FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+        return FileResponse(STATIC_DIR / "index.html", headers=_PAGE_HEADERS)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -60,12 +60,33 @@ class JsonFormatter(logging.Formatter):
         return mask_niks(json.dumps(payload, ensure_ascii=False))
 
 
+def _install_masking_record_factory() -> None:
+    """Mask at record creation too, so any other handler in the process (e.g. a basicConfig one) is safe."""
+    current = logging.getLogRecordFactory()
+    if getattr(current, _HANDLER_MARK, False):
+        return
+    mask = NikMaskFilter()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = current(*args, **kwargs)
+        mask.filter(record)
+        return record
+
+    setattr(factory, _HANDLER_MARK, True)
+    logging.setLogRecordFactory(factory)
+
+
 def configure_logging(level: str = "INFO", stream: IO[str] | None = None) -> logging.Handler:
-    """Install (or replace) the JSON handler on the root logger and return it."""
+    """Install (or replace) the JSON handler on the root logger and return it.
+
+    Plain stream handlers (from ``logging.basicConfig`` in the CLI) are removed so each line is written
+    once, as JSON; handlers of other kinds (e.g. pytest's capture) are kept.
+    """
     root = logging.getLogger()
     for handler in list(root.handlers):
-        if getattr(handler, _HANDLER_MARK, False):
+        if getattr(handler, _HANDLER_MARK, False) or type(handler) is logging.StreamHandler:
             root.removeHandler(handler)
+    _install_masking_record_factory()
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(NikMaskFilter())

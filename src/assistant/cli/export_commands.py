@@ -63,12 +63,12 @@ def _emit(data: str, out: Path | None, summary: str) -> None:
         click.echo(summary)
 
 
-_since = click.option("--since", "since", default=None, help="Only rows from this date (YYYY-MM-DD) on.")
+_since = click.option("--since", "since", default=None, help="Hanya baris sejak tanggal ini (YYYY-MM-DD).")
 _format = click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
 _out = click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
-                    help="Write the export here (default: stdout, summary on stderr).")
+                    help="Tulis hasil ekspor ke berkas ini (bawaan: stdout, ringkasan ke stderr).")
 _journal = click.option("--journal", "journal_path", type=click.Path(path_type=Path, dir_okay=False),
-                        default=None, help="Journal file (default: <data_dir>/journal.sqlite3).")
+                        default=None, help="Berkas jurnal (bawaan: <data_dir>/journal.sqlite3).")
 
 
 @click.group("export")
@@ -101,9 +101,9 @@ def export_feedback(settings: Settings, since: str | None, fmt: str, out: Path |
 @_out
 @_journal
 @click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000),
-              help="How many most-asked questions to list.")
+              help="Jumlah pertanyaan paling sering yang ditampilkan.")
 @click.option("--summary", "summary_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Also write the most-asked summary as JSON here.")
+              help="Tulis juga ringkasan pertanyaan paling sering sebagai JSON ke berkas ini.")
 @click.pass_obj
 def export_conversations(settings: Settings, since: str | None, fmt: str, out: Path | None,
                          journal_path: Path | None, top: int, summary_path: Path | None) -> None:

@@ -58,8 +58,8 @@ _BENEFIT_RE = re.compile(r"\b(?:dapat|berapa|berhak|bisa dapat|menerima|layak|ca
 _FEEDBACK_RE = re.compile(
     r"^(?:feedback|masukan|saran|kritik)\b"
     r"|\bjawaban(?:nya|mu)? (?:salah|keliru|kurang|tidak membantu|gak membantu|bagus|membantu|tepat|jelas|benar)\b"
-    r"|^(?:terima ?kasih|makasih|thanks|thx|mantap|sip)(?: (?:banyak|ya|kak|min|atas \w+))*$"
 )
+_THANKS_RE = re.compile(r"^(?:terima ?kasih|makasih|thanks|thx|mantap|sip|oke|ok)(?: (?:banyak|ya|kak|min|atas \w+))*$")
 _NEGATIVE_RE = re.compile(r"\b(?:salah|keliru|kurang|tidak membantu|gak membantu|jelek|buruk|tidak jelas|bingung)\b")
 _OFF_TOPIC_RE = re.compile(
     r"\b(?:resep|cuaca|sepak ?bola|pemilu|capres|pacar|zodiak|ramalan|togel|judi|slot|bitcoin|saham|crypto"
@@ -88,6 +88,8 @@ def classify(text: str, *, in_status_flow: bool = False) -> Classification:
         return Classification(Intent.HELP)
     if _FEEDBACK_RE.search(norm):
         return Classification(Intent.FEEDBACK, rating="down" if _NEGATIVE_RE.search(norm) else "up")
+    if _THANKS_RE.match(norm):
+        return Classification(Intent.FEEDBACK)  # thanks: acknowledged, not stored as a rating
     scam = safety.is_scam_related(norm)
     words = len(norm.split())
     if not scam and _STATUS_RE.search(norm) and words <= 8:

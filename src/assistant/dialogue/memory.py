@@ -39,7 +39,11 @@ class Memory:
 
     @property
     def last_answer_id(self) -> str | None:
-        return self.turns[-1].answer_id if self.turns else None
+        """The latest reply that feedback can be about (not an earlier "thanks for the feedback")."""
+        for turn in reversed(self.turns):
+            if turn.intent != "feedback":
+                return turn.answer_id
+        return None
 
     def add(self, turn: Turn) -> None:
         self.turns.append(turn)

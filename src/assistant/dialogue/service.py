@@ -72,6 +72,8 @@ class ConversationService:
         memory_ttl_seconds: how long a user's conversation memory lives (settings.memory_ttl_seconds).
         flow_ttl_seconds: how long an unfinished status check (and its NIK) is kept.
         now: clock for journal timestamps (tests inject one).
+        off_topic_min_confidence: a question with no program words at all needs at least this grounding
+            confidence to be answered (otherwise it is declined as out of scope).
     """
 
     def __init__(
@@ -85,6 +87,7 @@ class ConversationService:
         memory_ttl_seconds: int = 86400,
         flow_ttl_seconds: int = 900,
         now: Callable[[], datetime] = _utc_now,
+        off_topic_min_confidence: float = 0.5,
     ) -> None:
         self._kb = knowledge
         self._journal = journal
@@ -92,6 +95,7 @@ class ConversationService:
         self._memory = MemoryStore(state, ttl_seconds=memory_ttl_seconds, flow_ttl_seconds=flow_ttl_seconds)
         self._flow = StatusFlow(lookup, self._texts, self._cite)
         self._now = now
+        self._off_topic_min_confidence = off_topic_min_confidence
         self._doc_cache: dict[str, Chunk] = {}
 
     # ------------------------------------------------------------------ public API
@@ -248,8 +252,10 @@ class ConversationService:
             suggestions = (self._texts.get("suggest_scam"), self._texts.get("suggest_schedule"),
                            self._status_suggestion(role))
             return self._answered(answer, "\n\n".join(parts), False, suggestions, resolved, extra)
+        in_scope = has_domain_words(resolved)
+        if not answer.refused and not in_scope and answer.confidence < self._off_topic_min_confidence:
+            answer = Answer(text="", refused=True, confidence=answer.confidence, hits=answer.hits)
         if answer.refused:
-            in_scope = has_domain_words(resolved)
             intent = Intent.PROGRAM_QUESTION if in_scope else Intent.OUT_OF_SCOPE
             key = "decline_unknown" if in_scope else "out_of_scope"
             return _Outcome(intent, self._texts.get(key), refused=True, hits=answer.hits, resolved=resolved,

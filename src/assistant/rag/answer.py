@@ -95,8 +95,7 @@ class ExtractiveAnswerer:
             if any(len(cand.tokens & c.tokens) / max(1, len(cand.tokens | c.tokens)) > 0.7 for c in chosen):
                 continue
             chosen.append(cand)
-        # Read in document order within a chunk so a passage keeps its logic.
-        return sorted(chosen, key=lambda c: (c.hit_rank, candidates.index(c)))
+        return chosen  # best first: a citizen reading one line gets the most direct answer
 
     def answer(self, question: str, hits: Sequence[ScoredChunk], audience: str = "citizen") -> Answer:
         started = time.perf_counter()

@@ -19,7 +19,7 @@ from assistant.models import Chunk, Document
 from assistant.ports import Embedder, VectorIndex
 from assistant.rag.chunking import chunk_document
 from assistant.rag.loaders import discover, load_document
-from assistant.rag.text import tokenize
+from assistant.rag.text import TOKENIZER_VERSION, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -129,18 +129,18 @@ def ingest(
     old_docs: dict[str, str] = dict(current.info.get("docs", {})) if reusable else {}
     new_docs = {doc.doc_id: doc.content_hash for doc in documents}
     chunks = _unique(chunk for doc in documents for chunk in chunk_document(doc, target_words=chunk_words))
-    if reusable and old_docs == new_docs:
+    same_tokens = reusable and current.info.get("tokenizer") == TOKENIZER_VERSION
+    if same_tokens and old_docs == new_docs:
         return IngestReport(
             documents=len(documents), chunks=len(chunks), embedded=0, reused=len(chunks), unchanged=True,
             generation=current.name, seconds=time.perf_counter() - started,
         )
 
     unchanged_docs = {d for d, h in new_docs.items() if old_docs.get(d) == h}
-    stored_tokens = (
-        {c.chunk_id: t for c, t in current.chunks_with_tokens() if c.doc_id in unchanged_docs} if reusable else {}
-    )
-    reuse_ids = [c.chunk_id for c in chunks if c.chunk_id in stored_tokens]
+    stored = {c.chunk_id: t for c, t in current.chunks_with_tokens() if c.doc_id in unchanged_docs} if reusable else {}
+    reuse_ids = [c.chunk_id for c in chunks if c.chunk_id in stored]
     vectors = current.vectors(reuse_ids) if reuse_ids else {}
+    stored_tokens = stored if same_tokens else {}
     fresh = [c for c in chunks if c.chunk_id not in vectors]
     bar = progress(len(fresh)) if progress and fresh else Progress()
     try:
@@ -157,6 +157,7 @@ def ingest(
         "model_id": embedder.model_id,
         "dimension": int(matrix.shape[1]),
         "chunk_words": chunk_words,
+        "tokenizer": TOKENIZER_VERSION,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "docs": new_docs,
     }

@@ -13,6 +13,9 @@ import unicodedata
 from functools import cache, lru_cache
 from pathlib import Path
 
+# Bump when normalisation, stop words or stemming change: the index then recomputes stored tokens.
+TOKENIZER_VERSION = "2"
+
 # --------------------------------------------------------------------------- vocabulary tables
 
 # Chat spellings and abbreviations -> standard words (token level, after punctuation stripping).
@@ -49,6 +52,29 @@ CHAT_WORDS: dict[str, str] = {
     "makasih": "terimakasih", "trims": "terimakasih", "trimakasih": "terimakasih",
     "ngurus": "mengurus", "nyari": "mencari", "ngecek": "cek", "daftarin": "daftarkan",
     "dapetin": "dapatkan", "gimn": "bagaimana", "sampe": "sampai", "smpe": "sampai",
+}
+
+# A small English -> Indonesian glossary, so that English questions reach the Indonesian guidelines
+# lexically too (the multilingual embedding model already bridges them densely).
+ENGLISH_WORDS: dict[str, str] = {
+    "money": "uang", "cash": "uang", "benefit": "bantuan", "benefits": "bantuan", "aid": "bantuan",
+    "assistance": "bantuan", "help": "bantuan", "allowance": "bantuan", "pregnant": "hamil",
+    "mother": "ibu", "mothers": "ibu", "child": "anak", "children": "anak", "kids": "anak", "kid": "anak",
+    "toddler": "balita", "school": "sekolah", "elderly": "lansia", "senior": "lansia", "disabled": "disabilitas",
+    "disability": "disabilitas", "year": "tahun", "yearly": "tahun", "annual": "tahun", "month": "bulan",
+    "monthly": "bulan", "stage": "tahap", "banks": "bank", "pay": "bayar", "paid": "cair", "payout": "cair",
+    "payment": "penyaluran", "payments": "penyaluran", "disbursed": "cair", "name": "nama",
+    "disappear": "hilang", "disappeared": "hilang", "missing": "hilang", "list": "daftar",
+    "register": "daftar", "registered": "terdaftar", "apply": "daftar", "manages": "kelola",
+    "manage": "kelola", "who": "siapa", "what": "apa", "why": "kenapa", "when": "kapan", "how": "bagaimana",
+    "prevalence": "prevalensi", "married": "menikah", "marry": "menikah", "marriage": "nikah",
+    "couple": "pasangan", "red": "merah", "result": "hasil", "services": "layanan", "service": "layanan",
+    "four": "empat", "core": "utama", "father": "ayah", "neglected": "terlantar", "fee": "biaya",
+    "fees": "biaya", "legit": "resmi", "scam": "penipuan", "fraud": "penipuan", "requirements": "syarat",
+    "eligible": "syarat", "eligibility": "syarat", "family": "keluarga", "families": "keluarga",
+    "poor": "miskin", "check": "cek", "status": "status", "daycare": "penitipan anak", "care": "asuh",
+    "health": "kesehatan", "insurance": "jaminan", "stunted": "stunting", "age": "usia", "old": "usia",
+    "minimum": "minimal", "complaint": "pengaduan", "complain": "pengaduan", "number": "nomor",
 }
 
 # Multi-word phrases folded before tokenisation (keys are already normalised text).
@@ -153,7 +179,7 @@ def normalize(text: str) -> str:
     text = _NON_WORD.sub(" ", text)
     words: list[str] = []
     for word in text.split():
-        words.extend(CHAT_WORDS.get(word, word).split())
+        words.extend(CHAT_WORDS.get(word, ENGLISH_WORDS.get(word, word)).split())
     joined = " ".join(_merge_multipliers(words))
     for phrase, replacement in PHRASES.items():
         if phrase in joined:

@@ -52,6 +52,17 @@ def parse_as_of(as_of: str | date | None, today: Callable[[], date] = today_in_j
         raise EligibilityInputError("Tanggal harus berformat TTTT-BB-HH, misalnya 2025-07-01.") from None
 
 
+def normalize_birth_date(value: str) -> str:
+    """YYYY-MM-DD from YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY; EligibilityInputError otherwise (not a failed try)."""
+    text = (value or "").strip()
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date().isoformat()
+        except ValueError:
+            continue
+    raise EligibilityInputError("Tanggal lahir harus berformat HH-BB-TTTT, misalnya 17-08-1990.")
+
+
 class RegistryAccess:
     """The one gate between people and registry data."""
 
@@ -87,6 +98,7 @@ class RegistryAccess:
                     retry_after=retry,
                 )
         on = parse_as_of(as_of, self._today)
+        birth_date = normalize_birth_date(birth_date)
         try:
             parse_nik(nik)
         except NikError:
@@ -95,7 +107,7 @@ class RegistryAccess:
             raise
         household = self.registry.get_household_by_nik(nik)
         member = next((m for m in household.members if m.nik == nik), None) if household else None
-        if member is None or member.birth_date is None or member.birth_date != (birth_date or "").strip():
+        if member is None or member.birth_date is None or member.birth_date != birth_date:
             for key in keys:
                 self.state.incr(key, self.window_seconds)
             self._audit(user_id, "citizen", masked, "citizen_self_check", "verification_failed")

@@ -60,7 +60,10 @@ def _handler(registry: Registry, token: str | None) -> type[BaseHTTPRequestHandl
                 return self._send(404, {"error": "no_route"})
             query = parse_qs(url.query)
             after = query.get("after", [""])[0]
-            limit = max(1, min(int(query.get("limit", ["1000"])[0]), 1000))
+            try:
+                limit = max(1, min(int(query.get("limit", ["1000"])[0]), 1000))
+            except ValueError:
+                return self._send(422, {"error": "invalid_limit"})
             page = []
             for h in registry.iter_households(batch_size=limit + 1, after=after):
                 page.append(household_to_dict(h))
@@ -124,7 +127,7 @@ class RegistryHttpServer:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"
 
     def start(self) -> RegistryHttpServer:
         self._thread = threading.Thread(target=self._server.serve_forever, name="registry-http", daemon=True)

@@ -63,10 +63,14 @@ def _real_date(day: int, month: int, year2: int) -> bool:
     return False
 
 
-def parse_nik(nik: str) -> NikInfo:
+def parse_nik(nik: object) -> NikInfo:
     """Parse and validate a NIK's layout; raise :class:`NikError` (masked message) when it is wrong."""
     if not isinstance(nik, str) or not _DIGITS16.fullmatch(nik):
         raise NikError("NIK harus terdiri dari 16 angka.")
+    return _parse(nik)
+
+
+def _parse(nik: str) -> NikInfo:
     masked = mask_nik(nik)
     if nik[:2] not in PROVINCES:
         raise NikError(f"NIK {masked}: kode provinsi {nik[:2]} tidak dikenal.")
@@ -83,10 +87,10 @@ def parse_nik(nik: str) -> NikInfo:
     return NikInfo(nik[:2], nik[2:4], nik[4:6], day, month, year2, sex, nik[12:])
 
 
-def validate_nik(nik: str, *, birth_date: date | None = None, sex: str | None = None) -> NikInfo:
+def validate_nik(nik: object, *, birth_date: date | None = None, sex: str | None = None) -> NikInfo:
     """Validate the layout and, when given, its consistency with the recorded birth date and sex."""
     info = parse_nik(nik)
-    masked = mask_nik(nik)
+    masked = mask_nik(str(nik))
     if birth_date is not None and not info.matches_birth_date(birth_date):
         raise NikError(f"NIK {masked}: tanggal lahir di NIK tidak sama dengan tanggal lahir {birth_date.isoformat()}.")
     if sex is not None and sex != info.sex:

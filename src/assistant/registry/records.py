@@ -95,7 +95,7 @@ def member_from_dict(data: Any, i: int) -> Member:
     if occupation is not None and not isinstance(occupation, str):
         raise RecordError(f"{where}: occupation harus teks atau null")
     return Member(
-        nik=nik, name=name.strip(), birth_date=birth.isoformat() if birth else None, sex=sex,
+        nik=str(nik), name=name.strip(), birth_date=birth.isoformat() if birth else None, sex=sex,
         relation=_choice(data.get("relation"), RELATIONS, f"{where}: relation"), pregnant=pregnant,
         school_level=_choice(data.get("school_level"), SCHOOL, f"{where}: school_level"),
         disability=_choice(data.get("disability"), DISABILITY, f"{where}: disability"), occupation=occupation,

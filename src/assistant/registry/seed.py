@@ -58,12 +58,19 @@ class _DistrictGenerator:
         self.rng = random.Random(f"{seed}:{district}")
         self.district = district
         self.serials: dict[str, int] = {}
+        # Each seed numbers its NIK/KK serials in its own block of 100, so registries seeded with
+        # different seeds (mod 99) can be combined without key clashes.
+        self.block = (seed % 99) * 100
 
     def _code(self, d: date, female: bool) -> str:
         prefix = f"{self.district}{d.day + (40 if female else 0):02d}{d.month:02d}{d.year % 100:02d}"
         n = self.serials.get(prefix, 0) + 1
         self.serials[prefix] = n
-        return f"{prefix}{n:04d}"
+        if n < 100:
+            return f"{prefix}{self.block + n:04d}"
+        if n < 200:  # 9900-9999 is an overflow area no block uses (blocks end at 9899)
+            return f"{prefix}{9800 + n:04d}"
+        raise ValueError(f"more than 199 records for one district and date in {self.district}")
 
     def _birth(self, age_years: float) -> date:
         days = int(age_years * 365.25) + self.rng.randint(0, 364)

@@ -51,7 +51,9 @@ class SqlRegistry:
         if schema and self.dialect == "postgresql":
             connect_args["options"] = f"-csearch_path={schema}"
         try:
-            self.engine = sa.create_engine(self.url, connect_args=connect_args, pool_pre_ping=True)
+            # hide_parameters: bound values (NIKs) never appear in SQLAlchemy errors or logs.
+            self.engine = sa.create_engine(self.url, connect_args=connect_args, hide_parameters=True,
+                                           pool_recycle=1800)
         except (SQLAlchemyError, ImportError) as exc:
             raise RegistryUnavailableError(f"Basis data registri tidak dapat dibuka: {exc}") from None
         if self.dialect == "sqlite":
@@ -96,10 +98,12 @@ class SqlRegistry:
     def get_household_by_nik(self, nik: str) -> Household | None:
         try:
             with self.engine.connect() as conn:
-                kk = conn.execute(sa.select(members.c.kk).where(members.c.nik == nik)).scalar()
-                if kk is None:
+                rows = conn.execute(_BY_NIK, {"nik": nik}).all()
+                if not rows:
                     return None
-                return self._load(conn, [kk])[0]
+                kk = rows[0].kk
+                found = conn.execute(_ENROLLMENTS_OF, {"kk": kk}).all()
+            return _household(rows[0], rows, found)
         except OperationalError as exc:
             raise RegistryUnavailableError("Registri sedang tidak dapat dihubungi. Coba lagi nanti.") from exc
 
@@ -114,19 +118,19 @@ class SqlRegistry:
         if not batch:
             return 0
         h_rows, m_rows, e_rows = _rows(batch)
+        driver = self.engine.dialect.loaded_dbapi  # COPY raises driver errors, not SQLAlchemy ones
         try:
             with self.engine.begin() as conn:
                 if replace:
-                    self._delete(conn, [h.kk for h in batch], [r["nik"] for r in m_rows])
-                conn.execute(households.insert(), h_rows)
-                conn.execute(members.insert(), m_rows)
-                if e_rows:
-                    conn.execute(enrollments.insert(), e_rows)
-        except IntegrityError as exc:
+                    self._delete(conn, [h.kk for h in batch], [r[0] for r in m_rows])
+                self._bulk_insert(conn, households, h_rows)
+                self._bulk_insert(conn, members, m_rows)
+                self._bulk_insert(conn, enrollments, e_rows)
+        except (IntegrityError, driver.IntegrityError):
             raise InputError(
                 "Data bentrok dengan isi registri (KK atau NIK sudah ada). Tidak ada data yang disimpan."
-            ) from exc
-        except OperationalError as exc:
+            ) from None  # the driver error would carry the conflicting NIK
+        except (OperationalError, driver.OperationalError) as exc:
             raise RegistryUnavailableError("Registri sedang tidak dapat dihubungi. Coba lagi nanti.") from exc
         return len(batch)
 
@@ -174,6 +178,22 @@ class SqlRegistry:
 
     # ------------------------------------------------------------------ helpers
 
+    def _bulk_insert(self, conn: sa.Connection, table: sa.Table, rows: list[tuple]) -> None:
+        """Driver-level bulk insert of tuples in column order: COPY on PostgreSQL, executemany on SQLite."""
+        if not rows:
+            return
+        names = ", ".join(c.name for c in table.columns)
+        if self.dialect == "postgresql":
+            driver_conn = conn.connection.driver_connection
+            assert driver_conn is not None
+            cursor = driver_conn.cursor()
+            with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join("?" for _ in table.columns)
+        conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+
     @staticmethod
     def _delete(conn: sa.Connection, kks: Sequence[str], niks: Sequence[str]) -> None:
         for i in range(0, len(kks), _CHUNK):
@@ -213,15 +233,38 @@ class SqlRegistry:
         return [result[kk] for kk in kks if kk in result]
 
 
-def _rows(batch: Sequence[Household]) -> tuple[list[dict], list[dict], list[dict]]:
+def _rows(batch: Sequence[Household]) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Rows as tuples in table column order (see tables.py)."""
     h_rows, m_rows, e_rows = [], [], []
     for h in batch:
-        h_rows.append({"kk": h.kk, "region_code": h.region_code, "desil": h.desil,
-                       "drinking_water": h.drinking_water, "toilet": h.toilet, "address": h.address})
+        kk = h.kk
+        h_rows.append((kk, h.region_code, h.desil, h.drinking_water, h.toilet, h.address))
         for pos, m in enumerate(h.members):
-            m_rows.append({"nik": m.nik, "kk": h.kk, "position": pos, "name": m.name, "birth_date": m.birth_date,
-                           "sex": m.sex, "relation": m.relation, "pregnant": m.pregnant,
-                           "school_level": m.school_level, "disability": m.disability, "occupation": m.occupation})
+            m_rows.append((m.nik, kk, pos, m.name, m.birth_date, m.sex, m.relation, m.pregnant, m.school_level,
+                           m.disability, m.occupation))
         for e in h.enrollments:
-            e_rows.append({"kk": h.kk, "program": e.program, "status": e.status, "since": e.since})
+            e_rows.append((kk, e.program, e.status, e.since))
     return h_rows, m_rows, e_rows
+
+
+_BY_NIK = (
+    sa.select(households, *[c.label(f"m_{c.name}") for c in members.c if c.name != "kk"])
+    .join(members, members.c.kk == households.c.kk)
+    .where(households.c.kk == sa.select(members.c.kk).where(members.c.nik == sa.bindparam("nik")).scalar_subquery())
+    .order_by(members.c.position)
+)
+_ENROLLMENTS_OF = sa.select(enrollments).where(enrollments.c.kk == sa.bindparam("kk")).order_by(enrollments.c.program)
+
+
+def _household(head: Any, rows: Sequence[Any], enrollment_rows: Sequence[Any]) -> Household:
+    return Household(
+        kk=head.kk, region_code=head.region_code, desil=head.desil, drinking_water=head.drinking_water,
+        toilet=head.toilet, address=head.address,
+        members=tuple(
+            Member(nik=r.m_nik, name=r.m_name, birth_date=r.m_birth_date, sex=r.m_sex, relation=r.m_relation,
+                   pregnant=None if r.m_pregnant is None else bool(r.m_pregnant), school_level=r.m_school_level,
+                   disability=r.m_disability, occupation=r.m_occupation)
+            for r in rows
+        ),
+        enrollments=tuple(Enrollment(program=e.program, status=e.status, since=e.since) for e in enrollment_rows),
+    )

@@ -113,7 +113,7 @@ def chat(
         _remember_passages(request, reply)
         request.app.state.metrics.replies.labels(reply.intent, str(reply.refused).lower()).inc()
         log.info(
-            "chat reply",
+            "chat served",
             extra={"intent": reply.intent, "refused": reply.refused, "citations": len(reply.citations),
                    "audience": kwargs["audience"], "channel": kwargs["channel"]},
         )
