@@ -46,7 +46,7 @@ class RetrievalSettings(BaseModel):
 
 class AnswerSettings(BaseModel):
     min_confidence: float = Field(
-        0.35, ge=0, le=1, description="Below this grounding score the assistant declines instead of guessing."
+        0.29, ge=0, le=1, description="Below this grounding score the assistant declines instead of guessing."
     )
     max_sentences_citizen: int = Field(3, ge=1, description="Sentences in a citizen answer.")
     max_sentences_facilitator: int = Field(6, ge=1, description="Sentences in a facilitator answer.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from pathlib import Path
 
@@ -24,6 +25,7 @@ def build_conversation(settings: Settings) -> Conversation:
 
     services = build_services(settings)
     services.ensure_index()  # as the API does on first start
+    services.warm_up()
     return services.conversation
 
 
@@ -68,10 +70,16 @@ def eval_command(
 
     conversation = build_conversation(settings)
     warm_up(conversation)
+    # one INFO line per reply is noise in a batch of hundreds; -v (DEBUG) keeps them
+    dialogue_log = logging.getLogger("assistant.dialogue")
+    previous_level = dialogue_log.level
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        dialogue_log.setLevel(logging.WARNING)
     started = time.perf_counter()
     try:
         results = run_suite(cases, conversation, judge=faithfulness_judge, progress=_progress)
     finally:
+        dialogue_log.setLevel(previous_level)
         if faithfulness_judge is not None:
             faithfulness_judge.close()
     elapsed = time.perf_counter() - started

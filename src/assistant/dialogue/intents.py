@@ -53,6 +53,8 @@ _STATUS_RE = re.compile(
     r"|\b(?:saya|aku|kami|keluarga saya) (?:dapat|terdaftar|penerima|layak|berhak)(?: \w+){0,2} (?:tidak|gak|nggak|ga|enggak)\b"
     r"|\bkelayakan (?:saya|keluarga)\b"
 )
+# "cara cek bansos", "langkah cek status di situs": a how-to question, answered from the guidelines.
+_HOW_TO_RE = re.compile(r"\b(?:cara|bagaimana|langkah|situs|website|aplikasi|app|link|lewat|pakai|dimana|di mana)\b")
 _PERSONAL_RE = re.compile(r"\b(?:saya|aku|kami|keluarga saya|anak saya|istri saya|suami saya|ibu saya|bapak saya)\b")
 _BENEFIT_RE = re.compile(r"\b(?:dapat|berapa|berhak|bisa dapat|menerima|layak|cair)\b")
 _FEEDBACK_RE = re.compile(
@@ -69,7 +71,8 @@ DOMAIN_RE = re.compile(
     r"\b(?:pkh|bansos|bantuan|kks|kpm|dtsen|dtks|desil|stunting|krs|posyandu|puskesmas|lansia|lanjut usia|tamasya"
     r"|daycare|day care|penitipan|tpa|sembako|bpnt|pip|kip|pbi|bpjs|jkn|pendamping|cair|pencairan|tahap"
     r"|hamil|balita|bayi|anak|sekolah|disabilitas|bkl|atensi|genting|elsimil|catin|kemensos|bkkbn|kemendukbangga"
-    r"|graduasi|p2k2|himbara|kartu|penipuan|hoaks|hoax|desa|kelurahan|dinsos|dinas sosial|syarat|daftar)\w*"
+    r"|graduasi|p2k2|himbara|kartu|penipuan|hoaks|hoax|desa|kelurahan|dinsos|dinas sosial|syarat|daftar"
+    r"|nik|ktp|kk|kartu keluarga|dukcapil|domisili|sidaya|perpres|inpres|kemenkes)\w*"
 )
 
 
@@ -92,13 +95,16 @@ def classify(text: str, *, in_status_flow: bool = False) -> Classification:
         return Classification(Intent.FEEDBACK)  # thanks: acknowledged, not stored as a rating
     scam = safety.is_scam_related(norm)
     words = len(norm.split())
-    if not scam and _STATUS_RE.search(norm) and words <= 8:
+    how_to = bool(_HOW_TO_RE.search(norm))
+    if not scam and not how_to and _STATUS_RE.search(norm) and words <= 8:
         return Classification(Intent.STATUS_CHECK)
     if not scam and safety.extract_nik(text) and words <= 6:
         return Classification(Intent.STATUS_CHECK)
     if not scam and _OFF_TOPIC_RE.search(norm) and not DOMAIN_RE.search(norm):
         return Classification(Intent.OUT_OF_SCOPE)
-    mixed = bool(_PERSONAL_RE.search(norm) and _BENEFIT_RE.search(norm) and DOMAIN_RE.search(norm))
+    mixed = how_to and bool(_STATUS_RE.search(norm)) or bool(
+        _PERSONAL_RE.search(norm) and _BENEFIT_RE.search(norm) and DOMAIN_RE.search(norm)
+    )
     return Classification(Intent.PROGRAM_QUESTION, scam=scam, mixed=mixed and not scam)
 
 
@@ -154,6 +160,9 @@ def _find_entities(norm: str) -> list[_Span]:
     return sorted(spans, key=lambda s: s.start)
 
 
+_QUESTION_PARTICLES = {"tidak", "apa", "berapa", "kapan", "mana", "dimana", "siapa", "bagaimana", "kenapa", "ya"}
+
+
 def is_follow_up(text: str, previous_question: str | None) -> bool:
     """A short message that only makes sense against the previous question."""
     if not previous_question:
@@ -169,7 +178,11 @@ def is_follow_up(text: str, previous_question: str | None) -> bool:
     only_entities = bool(entities) and not body_words
     self_contained = any(e.cls == "program" for e in entities) and len(body_words) >= 2
     refers_back = len(words) <= 3 and not entities and any(w.endswith("nya") and len(w) > 4 for w in words)
-    return (starts_with_connector or only_entities or refers_back) and not self_contained
+    bare_question = (  # "bayar gk?" after "Tamasya itu apa?": a question with no topic of its own
+        len(words) <= 3 and not entities and not DOMAIN_RE.search(norm) and not _OFF_TOPIC_RE.search(norm)
+        and (text.strip().endswith("?") or words[-1] in _QUESTION_PARTICLES)
+    )
+    return (starts_with_connector or only_entities or refers_back or bare_question) and not self_contained
 
 
 def _strip_spans(text: str, spans: list[_Span]) -> str:

@@ -46,6 +46,8 @@ _FISHING_PATTERNS = [
     r"daftar (?:nama |nik |semua )*(?:penerima|kpm|nik)\b",
     r"siapa saja (?:penerima|yang dapat|yang menerima)",
     r"(?:bocorkan|sebarkan|dump|ekspor) data",
+    r"\b(?:berikan|tampilkan|sebutkan|carikan|bocorkan|kirimkan)\b(?: \w+){0,2} nik\b",
+    r"\bnik (?:\w+ )?lengkap\b",
 ]
 _INJECTION_RE = re.compile("|".join(_INJECTION_PATTERNS), re.IGNORECASE)
 _FISHING_RE = re.compile("|".join(_FISHING_PATTERNS), re.IGNORECASE)

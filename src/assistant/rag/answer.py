@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.models import Answer, Citation, ScoredChunk
 from assistant.rag.text import normalize, split_sentences, tokenize
+from assistant.rag.vocabulary import Vocabulary
 from assistant.settings import AnswerSettings
 
 DECLINE_TEXT = (
@@ -22,6 +23,8 @@ DECLINE_TEXT = (
 )
 _QUANTITY_WORDS = {"berapa", "besar", "jumlah", "nominal", "banyak", "how", "much", "many"}
 _DIGITS = re.compile(r"\d")
+_UNKNOWN_WEIGHT = 1.5
+_REDUNDANCY = 0.5  # how much a sentence loses for repeating one already chosen
 _DENSE_FLOOR, _DENSE_CEIL = 0.80, 0.90  # e5 cosines bunch near 0.8 even for unrelated text
 
 
@@ -34,25 +37,35 @@ class _Candidate:
     tokens: frozenset[str]
 
 
-def _weight(tokens: set[str], idf: Callable[[str], float]) -> float:
-    return sum(idf(t) for t in tokens)
+def _weight(tokens: set[str] | frozenset[str], vocabulary: Vocabulary) -> float:
+    return sum(vocabulary.idf(t) for t in tokens)
+
+
+def _question_weight(tokens: set[str], vocabulary: Vocabulary) -> float:
+    """Total weight of a question; words the corpus never uses count extra (an unknown topic)."""
+    return sum(vocabulary.idf(t) * (1.0 if t in vocabulary else _UNKNOWN_WEIGHT) for t in tokens)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / max(1, len(a | b))
 
 
 class ExtractiveAnswerer:
     """Composes a short Indonesian answer from retrieved chunks, citing each sentence's chunk."""
 
-    def __init__(self, settings: AnswerSettings, idf: Callable[[str], float], max_hits: int = 4) -> None:
+    def __init__(self, settings: AnswerSettings, vocabulary: Vocabulary, max_hits: int = 4) -> None:
         self._settings = settings
-        self._idf = idf
+        self._vocabulary = vocabulary
         self._max_hits = max_hits
 
     def confidence(self, question_tokens: set[str], hits: Sequence[ScoredChunk]) -> float:
         """How well the best chunks cover the question: IDF-weighted term coverage and dense similarity."""
         if not hits or not question_tokens:
             return 0.0
-        total = _weight(question_tokens, self._idf)
+        total = _question_weight(question_tokens, self._vocabulary)
         coverage = max(
-            _weight(question_tokens & set(tokenize(f"{h.chunk.title} {h.chunk.section} {h.chunk.text}")), self._idf)
+            _weight(question_tokens & set(tokenize(f"{h.chunk.title} {h.chunk.section} {h.chunk.text}")),
+                    self._vocabulary)
             for h in hits[: self._max_hits]
         ) / total
         dense = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
@@ -64,7 +77,7 @@ class ExtractiveAnswerer:
     def _candidates(
         self, question: str, question_tokens: set[str], hits: Sequence[ScoredChunk], audience: str
     ) -> list[_Candidate]:
-        total = _weight(question_tokens, self._idf) or 1.0
+        total = _weight(question_tokens, self._vocabulary) or 1.0
         wants_quantity = bool(set(normalize(question).split()) & _QUANTITY_WORDS)
         out: list[_Candidate] = []
         for rank, hit in enumerate(hits[: self._max_hits]):
@@ -73,8 +86,8 @@ class ExtractiveAnswerer:
                 tokens = frozenset(tokenize(sentence))
                 if not tokens:
                     continue
-                own = _weight(question_tokens & tokens, self._idf) / total
-                context = _weight((question_tokens & heading) - tokens, self._idf) / total
+                own = _weight(question_tokens & tokens, self._vocabulary) / total
+                context = _weight((question_tokens & heading) - tokens, self._vocabulary) / total
                 score = own + 0.35 * context + 0.12 / (1 + rank)
                 if wants_quantity and _DIGITS.search(sentence):
                     score += 0.15
@@ -84,22 +97,27 @@ class ExtractiveAnswerer:
         return out
 
     def _select(self, candidates: list[_Candidate], limit: int) -> list[_Candidate]:
-        ranked = sorted(candidates, key=lambda c: (-c.score, c.hit_rank))
-        if not ranked:
+        """Greedy maximal-marginal-relevance: relevant sentences that do not repeat each other."""
+        if not candidates:
             return []
-        floor = ranked[0].score * 0.6
+        floor = max(c.score for c in candidates) * 0.6
+        pool = [c for c in candidates if c.score >= floor]
         chosen: list[_Candidate] = []
-        for cand in ranked:
-            if cand.score < floor or len(chosen) >= limit:
-                break
-            if any(len(cand.tokens & c.tokens) / max(1, len(cand.tokens | c.tokens)) > 0.7 for c in chosen):
+        while pool and len(chosen) < limit:
+            def marginal(c: _Candidate) -> float:
+                overlap = max((_jaccard(c.tokens, o.tokens) for o in chosen), default=0.0)
+                return c.score - _REDUNDANCY * overlap
+
+            best = max(pool, key=lambda c: (marginal(c), -c.hit_rank))
+            pool.remove(best)
+            if chosen and max(_jaccard(best.tokens, o.tokens) for o in chosen) > 0.7:
                 continue
-            chosen.append(cand)
+            chosen.append(best)
         return chosen  # best first: a citizen reading one line gets the most direct answer
 
     def answer(self, question: str, hits: Sequence[ScoredChunk], audience: str = "citizen") -> Answer:
         started = time.perf_counter()
-        question_tokens = set(tokenize(question))
+        question_tokens = set(self._vocabulary.resolve(tokenize(question)))
         confidence = self.confidence(question_tokens, hits)
         if confidence < self._settings.min_confidence:
             return Answer(DECLINE_TEXT, True, (), confidence, tuple(hits), (time.perf_counter() - started) * 1000)

@@ -34,6 +34,7 @@ class RagKnowledgeBase:
         self._answer_settings = answer
         self._generator = generator
         self._retriever: HybridRetriever | None = None
+        self._extractive: tuple[HybridRetriever, ExtractiveAnswerer] | None = None
         self._checked_at = 0.0
         self._lock = threading.Lock()
 
@@ -58,11 +59,14 @@ class RagKnowledgeBase:
     def reload(self) -> None:
         self._checked_at = 0.0
 
-    @property
     def generator(self) -> AnswerGenerator:
-        if self._generator is None:
-            self._generator = ExtractiveAnswerer(self._answer_settings, self.retriever().idf)
-        return self._generator
+        """The configured generator, else the extractive one bound to the current index's vocabulary."""
+        if self._generator is not None:
+            return self._generator
+        retriever = self.retriever()
+        if self._extractive is None or self._extractive[0] is not retriever:
+            self._extractive = (retriever, ExtractiveAnswerer(self._answer_settings, retriever.vocabulary))
+        return self._extractive[1]
 
     def search(
         self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None, mode: str | None = None
@@ -79,7 +83,7 @@ class RagKnowledgeBase:
             raise InputError("Pertanyaan tidak boleh kosong.")
         # Audience shapes the answer, not the search: a facilitator may need a citizen FAQ passage.
         hits = self.search(question, k=self._retrieval.top_k, filters=filters)
-        answer = self.generator.answer(question, hits, audience)
+        answer = self.generator().answer(question, hits, audience)
         return Answer(
             answer.text, answer.refused, answer.citations, answer.confidence, answer.hits,
             (time.perf_counter() - started) * 1000,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -12,6 +11,7 @@ from assistant.models import Chunk, ScoredChunk
 from assistant.ports import Embedder, IndexSnapshot
 from assistant.rag.lexical import BM25Index
 from assistant.rag.text import tokenize
+from assistant.rag.vocabulary import Vocabulary
 from assistant.settings import RetrievalSettings
 
 
@@ -38,20 +38,11 @@ class HybridRetriever:
         self.lexical = BM25Index(token_lists)
         self._programs = np.array([c.program for c in self.chunks], dtype=object)
         self._audiences = np.array([c.audience for c in self.chunks], dtype=object)
-        frequency: dict[str, int] = {}
-        for tokens in token_lists:
-            for token in set(tokens):
-                frequency[token] = frequency.get(token, 0) + 1
-        n = max(1, len(token_lists))
-        self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in frequency.items()}
-        self.unknown_idf = math.log(1 + (n + 0.5) / 0.5)
+        self.vocabulary = Vocabulary(token_lists)
 
-    def idf(self, token: str) -> float:
-        """Inverse document frequency; a word the corpus never uses weighs most."""
-        return self._idf.get(token, self.unknown_idf)
-
-    def known(self, token: str) -> bool:
-        return token in self._idf
+    def query_tokens(self, text: str) -> list[str]:
+        """Lexical tokens of a question, typos corrected against the corpus vocabulary."""
+        return self.vocabulary.resolve(tokenize(text))
 
     def _allowed(self, filters: Mapping[str, Any] | None) -> np.ndarray | None:
         if not filters:
@@ -78,7 +69,7 @@ class HybridRetriever:
             vector = self._embedder.embed_queries([query])[0]
             dense = self.snapshot.query(vector, min(candidates, len(self.chunks)) or 1, filters)
         if mode in ("hybrid", "lexical"):
-            hits = self.lexical.search(tokenize(query), candidates, self._allowed(filters))
+            hits = self.lexical.search(self.query_tokens(query), candidates, self._allowed(filters))
             lexical = [(self.chunks[i].chunk_id, score) for i, score in hits]
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense, start=1)}
         lexical_rank = {cid: r for r, (cid, _) in enumerate(lexical, start=1)}

@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 # Bump when normalisation, stop words or stemming change: the index then recomputes stored tokens.
-TOKENIZER_VERSION = "2"
+TOKENIZER_VERSION = "5"
 
 # --------------------------------------------------------------------------- vocabulary tables
 
@@ -51,7 +51,7 @@ CHAT_WORDS: dict[str, str] = {
     "bnyk": "banyak", "mw": "mau", "ad": "ada", "tau": "tahu", "mksh": "terimakasih",
     "makasih": "terimakasih", "trims": "terimakasih", "trimakasih": "terimakasih",
     "ngurus": "mengurus", "nyari": "mencari", "ngecek": "cek", "daftarin": "daftarkan",
-    "dapetin": "dapatkan", "gimn": "bagaimana", "sampe": "sampai", "smpe": "sampai",
+    "duit": "uang", "doi": "uang", "tu": "itu", "sm": "sama", "ama": "sama", "dapetin": "dapatkan", "gimn": "bagaimana", "sampe": "sampai", "smpe": "sampai",
 }
 
 # A small English -> Indonesian glossary, so that English questions reach the Indonesian guidelines
@@ -75,7 +75,12 @@ ENGLISH_WORDS: dict[str, str] = {
     "poor": "miskin", "check": "cek", "status": "status", "daycare": "penitipan anak", "care": "asuh",
     "health": "kesehatan", "insurance": "jaminan", "stunted": "stunting", "age": "usia", "old": "usia",
     "minimum": "minimal", "complaint": "pengaduan", "complain": "pengaduan", "number": "nomor",
+    "digit": "angka", "digits": "angka",
 }
+
+# Stage numbers: "tahap IV" and "tahap 4" are the same stage.
+_ROMAN_STAGE = re.compile(r"\b(tahap|tahun ke|ke) (iv|iii|ii|i)\b")
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4"}
 
 # Multi-word phrases folded before tokenisation (keys are already normalised text).
 PHRASES: dict[str, str] = {
@@ -181,6 +186,7 @@ def normalize(text: str) -> str:
     for word in text.split():
         words.extend(CHAT_WORDS.get(word, ENGLISH_WORDS.get(word, word)).split())
     joined = " ".join(_merge_multipliers(words))
+    joined = _ROMAN_STAGE.sub(lambda m: f"{m.group(1)} {_ROMAN[m.group(2)]}", joined)
     for phrase, replacement in PHRASES.items():
         if phrase in joined:
             joined = re.sub(rf"\b{phrase}\b", replacement, joined)
