@@ -94,13 +94,17 @@ class Services:
 
     @cached_property
     def conversation(self):
+        return self.build_conversation()
+
+    def build_conversation(self, *, journal: bool = True):
+        """A conversation service; evaluation runs pass journal=False so they leave no logs behind."""
         from assistant.dialogue.service import ConversationService
 
         return ConversationService(
             self.knowledge,
             self.household_lookup,
             self.state,
-            journal=self.journal,
+            journal=self.journal if journal else None,
             memory_ttl_seconds=self.settings.memory_ttl_seconds,
         )
 

@@ -26,6 +26,9 @@ class EmbeddingSettings(BaseModel):
     device: str = Field("cpu", description="torch device for the embedding model.")
     batch_size: int = Field(32, ge=1, description="Batch size when embedding passages at ingest.")
     query_cache_size: int = Field(2048, ge=0, description="How many query embeddings to keep in memory.")
+    batch_wait_ms: float = Field(
+        2.0, ge=0, description="How long a query waits for concurrent ones to share a model pass (0: no batching)."
+    )
 
 
 class IndexSettings(BaseModel):
@@ -46,7 +49,10 @@ class RetrievalSettings(BaseModel):
 
 class AnswerSettings(BaseModel):
     min_confidence: float = Field(
-        0.29, ge=0, le=1, description="Below this grounding score the assistant declines instead of guessing."
+        0.33, ge=0, le=1, description="Below this grounding score the assistant declines instead of guessing."
+    )
+    off_topic_min_confidence: float = Field(
+        0.5, ge=0, le=1, description="The higher bar for a question that names no program, group or channel."
     )
     max_sentences_citizen: int = Field(3, ge=1, description="Sentences in a citizen answer.")
     max_sentences_facilitator: int = Field(6, ge=1, description="Sentences in a facilitator answer.")

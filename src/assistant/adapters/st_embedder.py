@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.adapters.e5_convert import PREPARED_NAME, convert
+from assistant.adapters.query_batcher import QueryBatcher
 from assistant.errors import ModelUnavailableError
 from assistant.settings import DEFAULT_EMBEDDING_MODEL, EmbeddingSettings
 
@@ -100,6 +101,10 @@ class SentenceTransformerEmbedder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.stats = {"query_encodes": 0, "query_cache_hits": 0, "passages_encoded": 0}
+        self.batcher = QueryBatcher(
+            lambda texts: self._encode(texts, self.resolved.query_prompt, len(texts)),
+            max_wait_seconds=settings.batch_wait_ms / 1000,
+        )
 
     @property
     def model(self):
@@ -145,7 +150,10 @@ class SentenceTransformerEmbedder:
                 out.append(hit)
         missing = [i for i, v in enumerate(out) if v is None]
         if missing:
-            fresh = self._encode([texts[i] for i in missing], self.resolved.query_prompt, len(missing))
+            if len(missing) == 1 and self._settings.batch_wait_ms > 0:
+                fresh = self.batcher.embed(texts[missing[0]])[None, :]
+            else:
+                fresh = self._encode([texts[i] for i in missing], self.resolved.query_prompt, len(missing))
             self.stats["query_encodes"] += len(missing)
             with self._cache_lock:
                 for i, vec in zip(missing, fresh, strict=True):

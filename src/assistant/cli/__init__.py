@@ -34,7 +34,7 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group)
-@click.option("-v", "--verbose", is_flag=True, help="More log output on stderr.")
+@click.option("-v", "--verbose", is_flag=True, help="Log lebih rinci di stderr.")
 @click.pass_context
 def cli(ctx: click.Context, verbose: bool) -> None:
     """Asisten keluarga: jawaban dari pedoman program, cek data, dan kelayakan."""

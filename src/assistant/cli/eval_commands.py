@@ -26,7 +26,7 @@ def build_conversation(settings: Settings) -> Conversation:
     services = build_services(settings)
     services.ensure_index()  # as the API does on first start
     services.warm_up()
-    return services.conversation
+    return services.build_conversation(journal=False)  # evaluation leaves no rows in the journal
 
 
 def _progress(done: int, total: int, result: CaseResult) -> None:

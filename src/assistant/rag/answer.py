@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.models import Answer, Citation, ScoredChunk
+from assistant.rag.scope import mentions_domain
 from assistant.rag.text import normalize, split_sentences, tokenize
 from assistant.rag.vocabulary import Vocabulary
 from assistant.settings import AnswerSettings
@@ -58,14 +59,24 @@ class ExtractiveAnswerer:
         self._vocabulary = vocabulary
         self._max_hits = max_hits
 
-    def confidence(self, question_tokens: set[str], hits: Sequence[ScoredChunk]) -> float:
-        """How well the best chunks cover the question: IDF-weighted term coverage and dense similarity."""
+    def confidence(
+        self, question_tokens: set[str], hits: Sequence[ScoredChunk], corrected: frozenset[str] = frozenset()
+    ) -> float:
+        """How well the best chunks cover the question: IDF-weighted term coverage and dense similarity.
+
+        A typo-corrected word earns half credit: "rendang" is one letter from "rentang", but a match
+        on a guessed word is weaker evidence than a match on the word the user wrote.
+        """
         if not hits or not question_tokens:
             return 0.0
         total = _question_weight(question_tokens, self._vocabulary)
         coverage = max(
             _weight(question_tokens & set(tokenize(f"{h.chunk.title} {h.chunk.section} {h.chunk.text}")),
                     self._vocabulary)
+            - 0.5 * _weight(
+                question_tokens & corrected & set(tokenize(f"{h.chunk.title} {h.chunk.section} {h.chunk.text}")),
+                self._vocabulary,
+            )
             for h in hits[: self._max_hits]
         ) / total
         dense = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
@@ -117,9 +128,13 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, hits: Sequence[ScoredChunk], audience: str = "citizen") -> Answer:
         started = time.perf_counter()
-        question_tokens = set(self._vocabulary.resolve(tokenize(question)))
-        confidence = self.confidence(question_tokens, hits)
-        if confidence < self._settings.min_confidence:
+        raw = tokenize(question)
+        resolved = self._vocabulary.resolve(raw)
+        question_tokens = set(resolved)
+        corrected = frozenset(r for t, r in zip(raw, resolved, strict=True) if r != t)
+        confidence = self.confidence(question_tokens, hits, corrected)
+        bar = self._settings.min_confidence if mentions_domain(question) else self._settings.off_topic_min_confidence
+        if confidence < bar:
             return Answer(DECLINE_TEXT, True, (), confidence, tuple(hits), (time.perf_counter() - started) * 1000)
         limit = (
             self._settings.max_sentences_facilitator if audience == "facilitator" else self._settings.max_sentences_citizen

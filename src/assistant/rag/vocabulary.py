@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-_MIN_CORRECTABLE = 4  # shorter words are too ambiguous to correct
+_MIN_CORRECTABLE = 5  # shorter words are too ambiguous to correct ("enak" is not a typo of "anak")
 
 
 def _deletes(word: str) -> set[str]:

@@ -1,0 +1,81 @@
+"""Micro-batching of concurrent query embeddings.
+
+Under load, many requests each need one query vector at the same moment. Encoding them one at a
+time costs a full model pass each; gathering the ones that arrive within a couple of milliseconds
+into one batch costs little more than a single pass. The first caller becomes the leader: it waits
+briefly for company, encodes everything queued, hands each caller its vector and repeats while
+work remains. Other callers just wait for their vector.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+
+class _Slot:
+    __slots__ = ("text", "done", "vector", "error")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.done = threading.Event()
+        self.vector: np.ndarray | None = None
+        self.error: BaseException | None = None
+
+
+class QueryBatcher:
+    def __init__(
+        self,
+        encode: Callable[[Sequence[str]], np.ndarray],
+        *,
+        max_batch: int = 32,
+        max_wait_seconds: float = 0.002,
+    ) -> None:
+        self._encode = encode
+        self._max_batch = max_batch
+        self._max_wait = max_wait_seconds
+        self._lock = threading.Lock()
+        self._pending: list[_Slot] = []
+        self._leading = False
+        self.batches = 0
+        self.queries = 0
+
+    def embed(self, text: str) -> np.ndarray:
+        slot = _Slot(text)
+        with self._lock:
+            self._pending.append(slot)
+            lead = not self._leading
+            if lead:
+                self._leading = True
+        if lead:
+            self._lead()
+        slot.done.wait()
+        if slot.error is not None:
+            raise slot.error
+        assert slot.vector is not None
+        return slot.vector
+
+    def _lead(self) -> None:
+        while True:
+            if self._max_wait:
+                time.sleep(self._max_wait)  # let concurrent callers join this batch
+            with self._lock:
+                batch, self._pending = self._pending[: self._max_batch], self._pending[self._max_batch :]
+                if not batch:
+                    self._leading = False
+                    return
+            try:
+                vectors = self._encode([s.text for s in batch])
+            except BaseException as exc:  # noqa: BLE001 - handed to every waiting caller, then re-raised there
+                for slot in batch:
+                    slot.error = exc
+                    slot.done.set()
+            else:
+                self.batches += 1
+                self.queries += len(batch)
+                for slot, vector in zip(batch, vectors, strict=True):
+                    slot.vector = vector
+                    slot.done.set()
