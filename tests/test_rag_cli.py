@@ -19,7 +19,7 @@ def run(monkeypatch):
             if key.startswith("ASSISTANT_"):
                 monkeypatch.delenv(key)
         monkeypatch.setenv("ASSISTANT_DATA_DIR", str(data_dir))
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)  # .output has stderr too
 
     return invoke
 
@@ -27,7 +27,7 @@ def run(monkeypatch):
 def test_ask_json_has_the_documented_shape(run, indexed_services):
     result = run(indexed_services.settings.data_dir, "ask", "--json", "Berapa bantuan PKH untuk ibu hamil per tahun?")
     assert result.exit_code == 0, result.output
-    payload = json.loads(result.output)
+    payload = json.loads(result.stdout)
     assert set(payload) == {"answer", "refused", "citations", "latency_ms"}
     assert payload["refused"] is False and "3.000.000" in payload["answer"]
     citation = payload["citations"][0]
@@ -44,7 +44,7 @@ def test_ask_text_lists_sources(run, indexed_services):
 def test_search_json_returns_scored_chunks(run, indexed_services):
     result = run(indexed_services.settings.data_dir, "search", "--json", "-k", "3", "--program", "pkh", "tahap pencairan")
     assert result.exit_code == 0, result.output
-    hits = json.loads(result.output)
+    hits = json.loads(result.stdout)
     assert len(hits) == 3 and all(h["doc_id"].startswith(("pkh", "faq-pkh")) for h in hits)
     assert hits[0]["score"] >= hits[-1]["score"]
 

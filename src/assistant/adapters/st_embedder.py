@@ -37,6 +37,8 @@ def _offline() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bars in CLI output
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 
 def _in_hf_cache(repo_id: str) -> bool:
@@ -112,6 +114,9 @@ class SentenceTransformerEmbedder:
             with self._load_lock:
                 if self._model is None:
                     from sentence_transformers import SentenceTransformer
+                    from transformers.utils import logging as transformers_logging
+
+                    transformers_logging.disable_progress_bar()
 
                     log.info("loading embedding model", extra={"model_id": self.model_id})
                     self._model = SentenceTransformer(

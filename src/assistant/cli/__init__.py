@@ -40,7 +40,8 @@ def cli(ctx: click.Context, verbose: bool) -> None:
     """Asisten keluarga: jawaban dari pedoman program, cek data, dan kelayakan."""
     settings = Settings()
     logging.basicConfig(
-        level=logging.DEBUG if verbose else getattr(logging, settings.log_level.upper(), logging.INFO),
+        # Commands print their results; logs stay quiet unless asked for (`serve` sets up its own).
+        level=logging.DEBUG if verbose else logging.WARNING,
         stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )

@@ -54,10 +54,17 @@ async function openPassage(citation) {
   $("passage-title").textContent = `[${citation.n}] ${citation.title}`;
   $("passage-section").textContent = citation.section + (citation.source_year ? ` (${citation.source_year})` : "");
   $("passage-text").textContent = "Memuat kutipan...";
+  // A source is a link only when it is a web address; many guidelines cite a publication by name.
   const source = $("passage-source");
+  const url = /^https?:\/\//i.test(citation.source_url || "") ? citation.source_url : null;
   source.hidden = !citation.source_url;
-  source.href = citation.source_url || "#";
-  source.textContent = citation.source_url ? "Buka sumber resmi" : "";
+  if (url) {
+    source.href = url;
+    source.textContent = "Buka sumber resmi";
+  } else {
+    source.removeAttribute("href");
+    source.textContent = citation.source_url ? `Sumber: ${citation.source_url}` : "";
+  }
   if (!dialog.open) dialog.showModal();
   try {
     const res = await fetch("/v1/chunks/" + encodeURIComponent(citation.chunk_id), { headers: headers(false) });
