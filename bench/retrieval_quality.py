@@ -62,30 +62,8 @@ def scores(expected: tuple[str, ...], shallow: list[str], deep: list[str]) -> tu
             reciprocal_rank(expected, first_distinct(deep, 10), 10))
 
 
-def run_mode(services, cases, mode: str) -> dict:
-    """Per-case (program, hit@1, hit@5, rr@10, id) rows, latencies and prefix mismatches for one mode."""
-    rows, latencies, mismatches = [], [], 0
-    for case in cases:
-        started = time.perf_counter()
-        hits = services.knowledge.search(case.question, k=5, mode=mode)
-        latencies.append((time.perf_counter() - started) * 1000)
-        deep = services.knowledge.search(case.question, k=DEEP_K, mode=mode)
-        if [h.chunk.chunk_id for h in deep[:5]] != [h.chunk.chunk_id for h in hits]:
-            mismatches += 1
-        rows.append((case.program or "-", *scores(
-            case.expected_sources, [h.chunk.doc_id for h in hits], [h.chunk.doc_id for h in deep]), case.id))
-    return {"rows": rows, "latencies": latencies, "mismatches": mismatches}
-
-
-def aggregate(rows: list[tuple]) -> dict[str, tuple[int, float, float, float]]:
-    groups: dict[str, list[tuple]] = {"ALL": rows}
-    for row in rows:
-        groups.setdefault(row[0], []).append(row)
-    return {name: (len(g), *(sum(r[i] for r in g) / len(g) for i in (1, 2, 3))) for name, g in groups.items()}
-
-
-def retrieval_bench(model: str, data_dir: Path, cases) -> dict:
-    from assistant.evaluation.metrics import nearest_rank_percentile
+def build_index(model: str, data_dir: Path, cases):
+    """Services over a fresh index of knowledge/ for ``model`` (query cache off), plus ingest facts."""
     from assistant.services import build_services
     from assistant.settings import Settings
 
@@ -96,18 +74,46 @@ def retrieval_bench(model: str, data_dir: Path, cases) -> dict:
     report = services.ingest(REPO / "knowledge")
     ingest_s = time.perf_counter() - started
     known = {d["doc_id"] for d in services.documents()}
-    unknown = sorted({s for c in cases for s in c.expected_sources} - known)
     for case in cases:  # warm the stemmer and typo caches so no mode pays them alone
         services.knowledge.search(case.question, k=5, mode="lexical")
-    out = {"model_id": services.embedder.model_id, "chunks": report.chunks, "docs": report.documents,
-           "ingest_s": ingest_s, "unknown_sources": unknown, "modes": {}}
-    for mode in MODES:
-        run = run_mode(services, cases, mode)
-        out["modes"][mode] = {"by_group": aggregate(run["rows"]), "mismatches": run["mismatches"],
-                              "hit1": {r[4]: r[1] for r in run["rows"]},
-                              "misses": [r[4] for r in run["rows"] if not r[2]],
-                              "p50_ms": nearest_rank_percentile(run["latencies"], 50)}
-    return out
+    return services, {"model_id": services.embedder.model_id, "chunks": report.chunks, "docs": report.documents,
+                      "ingest_s": ingest_s, "modes": {},
+                      "unknown_sources": sorted({s for c in cases for s in c.expected_sources} - known)}
+
+
+def aggregate(rows: list[tuple]) -> dict[str, tuple[int, float, float, float]]:
+    groups: dict[str, list[tuple]] = {"ALL": rows}
+    for row in rows:
+        groups.setdefault(row[0], []).append(row)
+    return {name: (len(g), *(sum(r[i] for r in g) / len(g) for i in (1, 2, 3))) for name, g in groups.items()}
+
+
+def retrieval_bench(services_by_model: dict, results: dict, cases) -> None:
+    """Runs every case through every (model, mode), interleaved per case so CPU contention from
+    other processes falls on all combinations alike; fills ``results[model]["modes"]``."""
+    from assistant.evaluation.metrics import nearest_rank_percentile
+
+    combos = [(model, mode) for model in services_by_model for mode in MODES]
+    rows: dict = {c: [] for c in combos}
+    latencies: dict = {c: [] for c in combos}
+    mismatches = dict.fromkeys(combos, 0)
+    for case in cases:
+        for model, mode in combos:
+            knowledge = services_by_model[model].knowledge
+            started = time.perf_counter()
+            hits = knowledge.search(case.question, k=5, mode=mode)
+            latencies[(model, mode)].append((time.perf_counter() - started) * 1000)
+            deep = knowledge.search(case.question, k=DEEP_K, mode=mode)
+            mismatches[(model, mode)] += [h.chunk.chunk_id for h in deep[:5]] != [h.chunk.chunk_id for h in hits]
+            rows[(model, mode)].append((case.program or "-", *scores(
+                case.expected_sources, [h.chunk.doc_id for h in hits], [h.chunk.doc_id for h in deep]), case.id))
+    for model, mode in combos:
+        got = rows[(model, mode)]
+        results[model]["modes"][mode] = {
+            "by_group": aggregate(got), "mismatches": mismatches[(model, mode)],
+            "hit1": {r[4]: r[1] for r in got}, "misses": [r[4] for r in got if not r[2]],
+            "p50_ms": nearest_rank_percentile(latencies[(model, mode)], 50),
+        }
 
 
 def answer_eval(model: str, data_dir: Path, suite: Path) -> dict:
@@ -124,6 +130,8 @@ def answer_eval(model: str, data_dir: Path, suite: Path) -> dict:
         raise SystemExit(f"assistant eval failed for {model}:\n{done.stderr[-2000:]}")
     summary = json.loads(done.stdout)
     summary["seconds"] = time.perf_counter() - started
+    summary["failed"] = [line.split()[1].rstrip(":") for line in done.stderr.splitlines()
+                         if line.startswith("  gagal ")]
     summary["ingest_line"] = (ingest.stdout.strip() or ingest.stderr.strip()).splitlines()[-1:]
     return summary
 
@@ -214,7 +222,9 @@ def findings(results: dict, evals: dict) -> str:
         (ma, ea), (mb, eb) = evals.items()
         out.append(f"answer suite: pass_rate {short(ma)} {fmt(ea['pass_rate'])} vs {short(mb)} "
                    f"{fmt(eb['pass_rate'])}, refusal_precision {fmt(ea['refusal_precision'])} vs "
-                   f"{fmt(eb['refusal_precision'])}")
+                   f"{fmt(eb['refusal_precision'])}; cases failed only with {short(mb)}: "
+                   f"{len(set(eb['failed']) - set(ea['failed']))}, only with {short(ma)}: "
+                   f"{len(set(ea['failed']) - set(eb['failed']))}")
     return "\n".join(f"- {line}." for line in out)
 
 
@@ -251,7 +261,8 @@ def write_markdown(path: Path, results: dict, evals: dict, cases, suite: Path, t
                   "pass_rate per program:", "",
                   md_table(["program", *(short(m) for m in models)],
                            [[p, *(fmt(evals[m]["by_program"].get(p, {}).get("pass_rate")) for m in models)]
-                            for p in sorted(evals[models[0]]["by_program"])]), ""]
+                            for p in sorted(evals[models[0]]["by_program"])]), "",
+                  *(f"- failed with {short(m)}: {', '.join(evals[m]['failed']) or 'none'}" for m in models), ""]
     lines += ["Cases whose expected docs are not in the k=5 result (hit@5 = 0):", ""]
     lines += [f"- {short(m)} {mode}: {', '.join(r['modes'][mode]['misses']) or 'none'}"
               for m, r in results.items() for mode in MODES]
@@ -280,18 +291,21 @@ def main() -> None:
           f"({sum(len(c.turns) > 1 for c in cases)} multi-turn: last turn only, no follow-up rewriting)")
     load_start = os.getloadavg()[0]
     root = Path(tempfile.mkdtemp(prefix="retrieval-quality-"))
-    results, evals = {}, {}
+    results, evals, services_by_model = {}, {}, {}
+    models = (DEFAULT_EMBEDDING_MODEL, MINILM)
     try:
-        for model in (DEFAULT_EMBEDDING_MODEL, MINILM):
-            data_dir = data_dir_for(model, root)
-            results[model] = res = retrieval_bench(model, data_dir, cases)
+        for model in models:
+            services_by_model[model], res = build_index(model, data_dir_for(model, root), cases)
+            results[model] = res
             print(f"{short(model)}: {res['model_id']}, {res['chunks']} chunks, ingest {res['ingest_s']:.1f} s, "
-                  f"unknown expected ids: {res['unknown_sources'] or 'none'}, k=5 vs k={DEEP_K} prefix "
-                  f"mismatches: {sum(m['mismatches'] for m in res['modes'].values())}")
-            if not args.skip_eval:
-                evals[model] = summary = answer_eval(model, data_dir, suite)
-                print(f"  assistant eval: {summary['cases']} cases in {summary['seconds']:.0f} s, "
-                      + ", ".join(f"{k} {fmt(summary[k])}" for k in EVAL_KEYS))
+                  f"unknown expected ids: {res['unknown_sources'] or 'none'}")
+        retrieval_bench(services_by_model, results, cases)
+        print(f"k=5 vs k={DEEP_K} prefix mismatches: "
+              f"{sum(m['mismatches'] for r in results.values() for m in r['modes'].values())}")
+        for model in models if not args.skip_eval else ():
+            evals[model] = summary = answer_eval(model, services_by_model[model].settings.data_dir, suite)
+            print(f"{short(model)} assistant eval: {summary['cases']} cases in {summary['seconds']:.0f} s, "
+                  + ", ".join(f"{k} {fmt(summary[k])}" for k in EVAL_KEYS))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -10,20 +10,8 @@ from click.testing import CliRunner
 from assistant.adapters.fakes import ScriptedConversation
 from assistant.cli import cli, eval_commands
 from assistant.models import Reply
+from tests.support.eval_keys import ISSUE_SUMMARY_KEYS
 
-ISSUE_KEYS = {
-    "cases",
-    "pass_rate",
-    "fact_coverage",
-    "forbidden_rate",
-    "refusal_precision",
-    "refusal_recall",
-    "retrieval_hit_at_5",
-    "mrr",
-    "citation_validity",
-    "latency_p50_ms",
-    "latency_p95_ms",
-}
 SUITE = [
     {"id": "pkh-hamil", "question": "Berapa PKH ibu hamil?", "program": "pkh", "must_include": [["3 juta", "Rp3.000.000"]]},
     {"id": "tamasya", "question": "Apa itu Tamasya?", "program": "tamasya", "must_include": [["penitipan"]]},
@@ -65,7 +53,7 @@ def test_eval_writes_report_and_prints_exact_json(suite, tmp_path, monkeypatch):
     result = _run(suite, "--report", tmp_path / "out", "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert set(summary) == ISSUE_KEYS | {"by_program", "by_audience"}
+    assert set(summary) == ISSUE_SUMMARY_KEYS | {"by_program", "by_audience"}
     assert summary["cases"] == 3 and summary["pass_rate"] == 1.0
     assert summary == json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     for name in ("report.html", "report.md", "cases.jsonl", "pass_rate_by_program.png", "latency.png"):

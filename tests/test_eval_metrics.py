@@ -20,21 +20,7 @@ from assistant.evaluation.metrics import (
     summarize,
 )
 from assistant.evaluation.suite import Case
-
-ISSUE_SUMMARY_KEYS = {
-    "cases",
-    "pass_rate",
-    "fact_coverage",
-    "forbidden_rate",
-    "refusal_precision",
-    "refusal_recall",
-    "retrieval_hit_at_5",
-    "mrr",
-    "citation_validity",
-    "latency_p50_ms",
-    "latency_p95_ms",
-}
-
+from tests.support.eval_keys import ISSUE_SUMMARY_KEYS
 
 # --------------------------------------------------------------------------- matching
 

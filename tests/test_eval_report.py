@@ -10,20 +10,8 @@ from assistant.evaluation.baseline import compare, load_baseline
 from assistant.evaluation.metrics import check_reply, summarize
 from assistant.evaluation.report import write_report
 from assistant.evaluation.suite import Case
+from tests.support.eval_keys import ISSUE_SUMMARY_KEYS
 
-ISSUE_KEYS = {
-    "cases",
-    "pass_rate",
-    "fact_coverage",
-    "forbidden_rate",
-    "refusal_precision",
-    "refusal_recall",
-    "retrieval_hit_at_5",
-    "mrr",
-    "citation_validity",
-    "latency_p50_ms",
-    "latency_p95_ms",
-}
 CASES = {
     "x": Case(id="x", turns=("Berapa PKH ibu hamil?",), program="pkh", must_include=(("3 juta",),)),
     "y": Case(id="y", turns=("Apa itu Tamasya?",), program="tamasya", audience="facilitator", must_include=(("penitipan",),)),
@@ -78,7 +66,7 @@ def test_report_files_and_exact_summary_keys(tmp_path):
     for name in ("results.json", "cases.jsonl", "report.md", "report.html", "pass_rate_by_program.png", "latency.png"):
         assert (tmp_path / name).is_file(), name
     summary = json.loads(files.results.read_text(encoding="utf-8"))
-    assert set(summary) == ISSUE_KEYS | {"by_program", "by_audience"}
+    assert set(summary) == ISSUE_SUMMARY_KEYS | {"by_program", "by_audience"}
     assert summary["pass_rate"] == round(2 / 3, 4)
     lines = [json.loads(line) for line in (tmp_path / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(line["id"], line["passed"]) for line in lines] == [("x", False), ("y", True), ("z", True)]
