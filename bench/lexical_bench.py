@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import time
 
 import numpy as np
 from rank_bm25 import BM25Okapi
+from stats import format_ms, timed
 
 from assistant.rag.lexical import BM25Index
 from assistant.rag.text import stem, tokenize
@@ -30,20 +30,6 @@ def synthetic_corpus(rng: random.Random, n_docs: int) -> tuple[list[list[str]], 
     weights = [1.0 / (i + 1) ** 1.05 for i in range(VOCABULARY)]  # Zipf, like real text
     docs = [rng.choices(vocab, weights, k=max(20, int(rng.gauss(WORDS_PER_CHUNK, 30)))) for _ in range(n_docs)]
     return docs, vocab, weights
-
-
-def percentiles(samples_ms: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples_ms)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-
-
-def timed(fn, queries) -> list[float]:  # type: ignore[no-untyped-def]
-    out = []
-    for q in queries:
-        start = time.perf_counter()
-        fn(q)
-        out.append((time.perf_counter() - start) * 1000)
-    return out
 
 
 def run(n_docs: int, n_queries: int, rng: random.Random) -> None:
@@ -84,8 +70,7 @@ def run(n_docs: int, n_queries: int, rng: random.Random) -> None:
         ("BM25Index + numpy mask", ours_filtered_np),
         ("rank_bm25.BM25Okapi", ref),
     ):
-        p50, p95 = percentiles(samples)
-        print(f"  query   {name:<24} p50 {p50:7.3f} ms  p95 {p95:7.3f} ms  (n={len(samples)})")
+        print(f"  query   {name:<24} {format_ms(samples, digits=3)}  (n={len(samples)})")
 
 
 def tokenizer_cost() -> None:
@@ -100,9 +85,8 @@ def tokenizer_cost() -> None:
     cold = timed(tokenize, questions)
     warm = timed(tokenize, questions * 20)
     print("\nquery tokenisation (normalise + stop words + Sastrawi stem)")
-    print(f"  cold (first sight of each word) p50 {statistics.median(cold):7.3f} ms  max {max(cold):7.3f} ms")
-    p50, p95 = percentiles(warm)
-    print(f"  warm (stem cache hit)           p50 {p50:7.3f} ms  p95 {p95:7.3f} ms")
+    print(f"  cold (first sight of each word) {format_ms(cold, (50,), digits=3)}  max {max(cold):7.3f} ms")
+    print(f"  warm (stem cache hit)           {format_ms(warm, digits=3)}")
 
 
 def main() -> None:

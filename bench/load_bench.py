@@ -30,6 +30,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import httpx
+from stats import percentiles
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -76,13 +77,6 @@ def question_stream(rng: random.Random, unique_share: float):
             yield "popular", rng.choices(POPULAR, weights)[0]
 
 
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, int(round(q / 100 * len(ordered) + 0.5)) - 1))]
-
-
 @dataclass
 class LevelResult:
     concurrency: int
@@ -96,17 +90,14 @@ class LevelResult:
 
     def summary(self) -> dict[str, object]:
         every = self.latencies["popular"] + self.latencies["unique"]
-
-        def pct(values: list[float]) -> dict[str, float]:
-            return {f"p{q}": round(percentile(values, q), 1) for q in (50, 95, 99)}
-
+        qs = (50, 95, 99)
         return {
             "concurrency": self.concurrency,
             "requests": self.ok + sum(self.errors.values()),
             "answers_per_s": round(self.ok / self.seconds, 1) if self.seconds else 0.0,
-            "latency_ms": pct(every),
-            "popular_ms": pct(self.latencies["popular"]),
-            "unique_ms": pct(self.latencies["unique"]),
+            "latency_ms": percentiles(every, qs, digits=1),
+            "popular_ms": percentiles(self.latencies["popular"], qs, digits=1),
+            "unique_ms": percentiles(self.latencies["unique"], qs, digits=1),
             "errors": dict(self.errors),
         }
 

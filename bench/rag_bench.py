@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from stats import format_ms, percentile, timed
 
 REPO = Path(__file__).resolve().parents[1]
 QUESTIONS = [
@@ -40,26 +41,8 @@ QUESTIONS = [
 ]
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, int(round(q / 100 * len(ordered) + 0.5)) - 1))]
-
-
-def fmt(values: list[float]) -> str:
-    return f"p50 {percentile(values, 50):7.2f} ms   p95 {percentile(values, 95):7.2f} ms"
-
-
 def unique_queries(n: int, rng: random.Random) -> list[str]:
     return [f"{rng.choice(QUESTIONS)} {i}" for i in range(n)]
-
-
-def timed(fn, queries: list[str]) -> list[float]:
-    out = []
-    for q in queries:
-        t = time.perf_counter()
-        fn(q)
-        out.append((time.perf_counter() - t) * 1000)
-    return out
 
 
 def synthetic_index(services, size: int, rng: random.Random):
@@ -150,12 +133,12 @@ def main() -> None:
 
     services.knowledge.ask(QUESTIONS[0])
     warm = timed(lambda q: services.knowledge.ask(q), unique_queries(args.queries, rng))
-    print(f"warm ask (unique questions, embedding included): {fmt(warm)} (target p50 <= 100 ms)")
+    print(f"warm ask (unique questions, embedding included): {format_ms(warm)} (target p50 <= 100 ms)")
     settings.embedding.query_cache_size = 2048
     services.embedder._settings.query_cache_size = 2048
     repeated = [rng.choice(QUESTIONS) for _ in range(args.queries)]
     warm_cached = timed(lambda q: services.knowledge.ask(q), repeated)
-    print(f"warm ask (popular repeated questions, query cache on): {fmt(warm_cached)}")
+    print(f"warm ask (popular repeated questions, query cache on): {format_ms(warm_cached)}")
     services.embedder._settings.query_cache_size = 0
     services.embedder._cache.clear()
 
@@ -164,16 +147,17 @@ def main() -> None:
         retriever = HybridRetriever(services.embedder, snapshot, settings.retrieval)
         queries = unique_queries(args.queries, rng)
         embed_only = timed(lambda q: services.embedder.embed_queries([q]), unique_queries(args.queries, rng))
-        hybrid = timed(lambda q: retriever.search(q, k=5), queries)
-        dense = timed(lambda q: retriever.search(q, k=5, mode="dense"), unique_queries(args.queries, rng))
-        lexical = timed(lambda q: retriever.search(q, k=5, mode="lexical"), unique_queries(args.queries, rng))
+        search = retriever.search
+        hybrid = timed(lambda q, search=search: search(q, k=5), queries)
+        dense = timed(lambda q, search=search: search(q, k=5, mode="dense"), unique_queries(args.queries, rng))
+        lexical = timed(lambda q, search=search: search(q, k=5, mode="lexical"), unique_queries(args.queries, rng))
         lc = timed(langchain_baseline(services, snapshot), unique_queries(args.queries, rng))
         print(f"\n{size} chunks (retrieval including query embedding, k=5, {args.queries} unique queries):")
-        print(f"  query embedding alone     {fmt(embed_only)}")
-        print(f"  hybrid (ours)             {fmt(hybrid)}   (target p95 <= 40 ms at 10k)")
-        print(f"  dense only (ours)         {fmt(dense)}")
-        print(f"  lexical only (ours)       {fmt(lexical)}")
-        print(f"  LangChain similarity_search {fmt(lc)}")
+        print(f"  query embedding alone     {format_ms(embed_only)}")
+        print(f"  hybrid (ours)             {format_ms(hybrid)}   (target p95 <= 40 ms at 10k)")
+        print(f"  dense only (ours)         {format_ms(dense)}")
+        print(f"  lexical only (ours)       {format_ms(lexical)}")
+        print(f"  LangChain similarity_search {format_ms(lc)}")
         print(f"  hybrid/LangChain p50 ratio {percentile(hybrid, 50) / percentile(lc, 50):.2f}")
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

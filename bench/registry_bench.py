@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import time
 from datetime import date
 from pathlib import Path
+
+from stats import format_ms
 
 from assistant.eligibility.engine import evaluate
 from assistant.eligibility.parameters import Parameters
@@ -43,11 +44,9 @@ def seed(registry: SqlRegistry, n: int, seed_value: int, batch: int, sample_ever
     return time.perf_counter() - started, niks
 
 
-def percentile(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
-
-
-def measure(registry: SqlRegistry, niks: list[str], lookups: int, on: date) -> dict[str, float]:
+def measure(registry: SqlRegistry, niks: list[str], lookups: int,
+            on: date) -> tuple[list[float], list[float]]:
+    """Warm latencies (ms) of (a) lookup by NIK and (b) lookup + evaluation + report."""
     params = Parameters.load()
     rng = random.Random(7)
     for nik in rng.sample(niks, min(200, len(niks))):  # warm caches, pools, prepared statements
@@ -62,8 +61,7 @@ def measure(registry: SqlRegistry, niks: list[str], lookups: int, on: date) -> d
         t2 = time.perf_counter()
         lookup_ms.append((t1 - t0) * 1000)
         full_ms.append((t2 - t0) * 1000)
-    return {"lookup_p50": percentile(lookup_ms, 50), "lookup_p95": percentile(lookup_ms, 95),
-            "full_p50": percentile(full_ms, 50), "full_p95": percentile(full_ms, 95)}
+    return lookup_ms, full_ms
 
 
 def sample_existing(registry: SqlRegistry, k: int) -> list[str]:
@@ -117,11 +115,10 @@ def main() -> None:
             seed_s, niks = seed(registry, args.households, args.seed, args.batch,
                                 sample_every=max(1, args.households // 5000))
         count = registry.count_households()
-        r = measure(registry, niks, args.lookups, on)
+        lookup_ms, full_ms = measure(registry, niks, args.lookups, on)
         rate = count / seed_s if seed_s == seed_s else float("nan")
         print(f"{name:9s} households={count:,} seed={seed_s:.1f}s ({rate:,.0f}/s)  "
-              f"lookup p50={r['lookup_p50']:.2f}ms p95={r['lookup_p95']:.2f}ms  "
-              f"lookup+eval p50={r['full_p50']:.2f}ms p95={r['full_p95']:.2f}ms")
+              f"lookup {format_ms(lookup_ms)}  lookup+eval {format_ms(full_ms)}")
         registry.close()
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from assistant.adapters.state import InMemoryStateStore
 from assistant.errors import AccessDeniedError, IndexNotReadyError, NotFoundError
 from assistant.models import Chunk, Citation, Reply, ScoredChunk
 from assistant.settings import Settings
+from tests.support.servers import free_port
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 QUESTION = "Berapa bantuan PKH untuk anak SD?"
@@ -169,12 +169,6 @@ def create_fake_app():
     settings = Settings(_env_file=None)
     configure_logging("INFO")
     return create_app(FakeServices(settings=settings))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class UvicornProcess:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -19,44 +17,13 @@ from assistant.evaluation.judge import (
 from assistant.evaluation.metrics import check_reply
 from assistant.evaluation.suite import Case
 from assistant.settings import LLMSettings, Settings
-
-
-class FakeOpenAI:
-    """Records chat-completion requests and answers with ``content`` (or ``status`` when not 200)."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict] = []
-        self.content = '{"putusan": []}'
-        self.status = 200
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fake.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
-                payload = {"choices": [{"index": 0, "message": {"role": "assistant", "content": fake.content}}]}
-                data = json.dumps(payload).encode() if fake.status == 200 else b'{"error": "down"}'
-                self.send_response(fake.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+from tests.support.fake_openai import FakeOpenAI
 
 
 @pytest.fixture
 def fake_openai():
-    fake = FakeOpenAI()
-    fake.thread.start()
-    yield fake
-    fake.server.shutdown()
-    fake.server.server_close()
+    with FakeOpenAI() as fake:
+        yield fake
 
 
 ANSWER = "PKH untuk ibu hamil Rp3.000.000 per tahun [1]. Pendaftaran dipungut biaya. Tanyakan ke pendamping!"
@@ -80,9 +47,9 @@ def test_parse_verdicts_tolerates_code_fences_and_ignores_bad_numbers():
 
 
 def test_judge_scores_supported_share_and_sends_indonesian_prompt(fake_openai):
-    fake_openai.content = json.dumps(
+    fake_openai.contents = [json.dumps(
         {"putusan": [{"kalimat": 1, "didukung": True}, {"kalimat": 2, "didukung": False, "alasan": "bertentangan"}]}
-    )
+    )]
     judge = OpenAIFaithfulnessJudge(fake_openai.base_url, "juri-kecil", api_key="k-rahasia")
     try:
         score, note = judge(ANSWER, SOURCES)
@@ -158,7 +125,7 @@ def test_eval_command_with_judge_writes_judge_json(fake_openai, tmp_path, monkey
     monkeypatch.setattr(eval_commands, "build_conversation", lambda settings: conversation)
     suite = tmp_path / "s.jsonl"
     suite.write_text(json.dumps({"id": "a", "question": "Berapa PKH ibu hamil?"}) + "\n", encoding="utf-8")
-    fake_openai.content = '{"putusan": [{"kalimat": 1, "didukung": true}, {"kalimat": 2, "didukung": true}]}'
+    fake_openai.contents = ['{"putusan": [{"kalimat": 1, "didukung": true}, {"kalimat": 2, "didukung": true}]}']
 
     result = CliRunner().invoke(cli, ["eval", str(suite), "--judge", "--report", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output

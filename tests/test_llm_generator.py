@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -16,71 +14,13 @@ from assistant.rag.answer import DECLINE_TEXT
 from assistant.rag.prompts import DECLINE_MARKER, system_prompt
 from assistant.services import build_services
 from assistant.settings import LLMSettings, Settings
-
-
-class FakeChatServer:
-    """Answers /chat/completions with scripted contents (the last one repeats) and records requests.
-
-    ``status`` other than 200 sends an error body; ``raw`` sends that body verbatim; ``delay`` makes
-    the handler wait (until the fixture releases it) before answering.
-    """
-
-    def __init__(self) -> None:
-        self.requests: list[dict] = []
-        self.contents: list[str] = ["Jawaban [1]."]
-        self.status = 200
-        self.raw: bytes | None = None
-        self.delay = 0.0
-        self.release = threading.Event()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fake.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
-                if fake.delay:
-                    fake.release.wait(fake.delay)
-                content = fake.contents[min(len(fake.requests), len(fake.contents)) - 1]
-                payload = {
-                    "id": f"chatcmpl-{len(fake.requests)}",
-                    "object": "chat.completion",
-                    "created": 1_700_000_000,
-                    "model": body.get("model", ""),
-                    "choices": [{"index": 0, "finish_reason": "stop",
-                                 "message": {"role": "assistant", "content": content}}],
-                    "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
-                }
-                if fake.raw is not None:
-                    data = fake.raw
-                elif fake.status == 200:
-                    data = json.dumps(payload).encode()
-                else:
-                    data = json.dumps({"error": {"message": "down", "type": "server_error"}}).encode()
-                try:
-                    self.send_response(fake.status)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                except OSError:
-                    pass  # the client gave up (timeout test)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+from tests.support.fake_openai import FakeOpenAI
 
 
 @pytest.fixture
 def chat_server():
-    fake = FakeChatServer()
-    fake.thread.start()
-    yield fake
-    fake.release.set()
-    fake.server.shutdown()
-    fake.server.server_close()
+    with FakeOpenAI() as fake:
+        yield fake
 
 
 def _hit(chunk_id: str, text: str, *, section: str, caveat: str | None = None, dense: float | None = 0.9,
@@ -100,7 +40,7 @@ HITS = [
 QUESTION = "Berapa bantuan PKH untuk ibu hamil?"
 
 
-def _generator(server: FakeChatServer, **kwargs) -> LangChainGenerator:
+def _generator(server: FakeOpenAI, **kwargs) -> LangChainGenerator:
     settings = LLMSettings(base_url=server.base_url, model="model-uji", timeout_seconds=kwargs.pop("timeout", 10.0),
                            api_key=kwargs.pop("api_key", None))
     kwargs.setdefault("max_retries", 0)

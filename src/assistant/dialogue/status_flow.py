@@ -135,25 +135,20 @@ class StatusFlow:
     def _citizen_lookup(self, *, user_id: str, nik: str, birth_date: str) -> FlowResult:
         retry = (self._texts.get("suggest_status"), self._texts.get("suggest_requirements"))
         if self._lookup is None:
-            return FlowResult(self._texts.get("registry_unavailable"), "unavailable", None, retry, refused=True)
+            return self._unavailable(retry)
         try:
             result = self._lookup.citizen_status(user_id=user_id, nik=nik, birth_date=birth_date)
         except (AccessDeniedError, NotFoundError):
             return FlowResult(self._texts.get("verify_failed"), "denied", None, retry, refused=True)
-        except RateLimitedError as exc:
-            return self._rate_limited(exc)
-        except InputError:
-            return FlowResult(self._texts.get("invalid_nik"), "invalid_input", FlowState(step="nik"),
-                              (self._texts.get("suggest_cancel"),))
-        except RegistryError:
-            return FlowResult(self._texts.get("registry_unavailable"), "unavailable", None, retry, refused=True)
+        except (RateLimitedError, InputError, RegistryError) as exc:
+            return self._lookup_failed(exc, retry)
         return self._outcome(result, audience="citizen")
 
     def _facilitator_lookup(self, *, user_id: str, regions: Sequence[str], nik: str) -> FlowResult:
         masked = safety.mask_nik(nik)
         retry = (self._texts.get("suggest_status_facilitator"),)
         if self._lookup is None:
-            return FlowResult(self._texts.get("registry_unavailable"), "unavailable", None, retry, refused=True)
+            return self._unavailable(retry)
         try:
             result = self._lookup.facilitator_status(actor=user_id, regions=list(regions), nik=nik)
         except AccessDeniedError:
@@ -161,14 +156,22 @@ class StatusFlow:
         except NotFoundError:
             return FlowResult(self._texts.get("not_found_facilitator", nik_masked=masked), "not_found", None,
                               retry, refused=True)
-        except RateLimitedError as exc:
+        except (RateLimitedError, InputError, RegistryError) as exc:
+            return self._lookup_failed(exc, retry)
+        return self._outcome(result, audience="facilitator")
+
+    def _lookup_failed(self, exc: RateLimitedError | InputError | RegistryError,
+                       retry: tuple[str, ...]) -> FlowResult:
+        """The replies both lookups give alike: rate limited, NIK rejected, registry failing."""
+        if isinstance(exc, RateLimitedError):
             return self._rate_limited(exc)
-        except InputError:
+        if isinstance(exc, InputError):
             return FlowResult(self._texts.get("invalid_nik"), "invalid_input", FlowState(step="nik"),
                               (self._texts.get("suggest_cancel"),))
-        except RegistryError:
-            return FlowResult(self._texts.get("registry_unavailable"), "unavailable", None, retry, refused=True)
-        return self._outcome(result, audience="facilitator")
+        return self._unavailable(retry)
+
+    def _unavailable(self, retry: tuple[str, ...]) -> FlowResult:
+        return FlowResult(self._texts.get("registry_unavailable"), "unavailable", None, retry, refused=True)
 
     def _rate_limited(self, exc: RateLimitedError) -> FlowResult:
         minutes = max(1, math.ceil(exc.retry_after / 60))

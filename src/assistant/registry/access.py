@@ -119,14 +119,7 @@ class RegistryAccess:
     def facilitator_status(
         self, *, actor: str, regions: Sequence[str], nik: str, as_of: str | None = None
     ) -> dict[str, Any]:
-        nik = (nik or "").strip()
-        masked = mask_nik(nik)
-        on = parse_as_of(as_of, self._today)
-        parse_nik(nik)
-        household = self.registry.get_household_by_nik(nik)
-        if household is None:
-            self._audit(actor, "facilitator", masked, "facilitator_lookup", "not_found")
-            raise NotFoundError(f"NIK {masked} tidak ditemukan di registri.")
+        household, masked, on = self._find_household(actor, "facilitator", "facilitator_lookup", nik, as_of)
         if not any(r and household.region_code.startswith(r) for r in regions):
             self._audit(actor, "facilitator", masked, "facilitator_lookup", "denied_region")
             raise AccessDeniedError(
@@ -140,18 +133,25 @@ class RegistryAccess:
     def admin_status(self, *, actor: str, nik: str, as_of: str | date | None = None,
                      purpose: str = "cli_eligibility") -> dict[str, Any]:
         """Unrestricted lookup for operators at the console; audited like every other lookup."""
+        household, masked, on = self._find_household(actor, "admin", purpose, nik, as_of)
+        self._audit(actor, "admin", masked, purpose, "ok")
+        return self._report(household, on)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _find_household(self, actor: str, role: str, purpose: str, nik: str,
+                        as_of: str | date | None) -> tuple[Household, str, date]:
+        """The household of ``nik`` with the masked NIK and the evaluation date; an unknown NIK is
+        audited as ``not_found`` and raised."""
         nik = (nik or "").strip()
         masked = mask_nik(nik)
         on = parse_as_of(as_of, self._today)
         parse_nik(nik)
         household = self.registry.get_household_by_nik(nik)
         if household is None:
-            self._audit(actor, "admin", masked, purpose, "not_found")
+            self._audit(actor, role, masked, purpose, "not_found")
             raise NotFoundError(f"NIK {masked} tidak ditemukan di registri.")
-        self._audit(actor, "admin", masked, purpose, "ok")
-        return self._report(household, on)
-
-    # ------------------------------------------------------------------ helpers
+        return household, masked, on
 
     def _report(self, household: Household, on: date) -> dict[str, Any]:
         return status_report(household, evaluate(household, on, self.params), on.isoformat())
