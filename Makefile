@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run ask test eval-gate bench clean
+.PHONY: setup run test lint eval-gate bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ run: setup
 test: $(STAMP)
 	bash deploy/ensure-chromium.sh
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench deploy
 
 eval-gate: setup
 	$(BIN)/assistant ingest

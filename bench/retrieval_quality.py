@@ -228,6 +228,15 @@ def findings(results: dict, evals: dict) -> str:
     return "\n".join(f"- {line}." for line in out)
 
 
+def settings_line() -> str:
+    from assistant.settings import Settings
+
+    defaults = Settings(_env_file=None)
+    r, e = defaults.retrieval, defaults.embedding
+    return (f"retrieval candidates {r.candidates} per ranking, rrf_k {r.rrf_k}, answer top_k {r.top_k}, "
+            f"chunk_words {defaults.index.chunk_words}, embedding batch_wait_ms {getattr(e, 'batch_wait_ms', '-')}")
+
+
 def write_markdown(path: Path, results: dict, evals: dict, cases, suite: Path, text_findings: str,
                    load: str) -> None:
     multi = sum(len(c.turns) > 1 for c in cases)
@@ -237,12 +246,16 @@ def write_markdown(path: Path, results: dict, evals: dict, cases, suite: Path, t
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} cores (shared), "
         f"`python bench/retrieval_quality.py`. Suite `{suite.relative_to(REPO)}`: {len(cases)} cases with "
         f"expected_sources ({multi} multi-turn, scored on the last turn only, so the conversation's "
-        "follow-up rewriting is skipped here).",
+        f"follow-up rewriting is skipped here). Load average (1 min) at start / end: {load}.",
         "",
         "Each case runs `services.knowledge.search(question, k=5, mode=mode)`. hit@1 and hit@5 are over the "
         "distinct doc ids of that result; MRR@10 over the first 10 distinct doc ids of a k=30 search "
         "(same candidate pools, so its first 5 chunks are the k=5 result). p50 is of the k=5 call with the "
-        "query embedding included (query cache off).",
+        "query embedding included (query cache off); the (model, mode) combinations are timed interleaved per "
+        "question, so load from other processes falls on all of them alike. Latencies on this shared machine "
+        "move with its load: compare them within one run only.",
+        "",
+        f"Settings: {settings_line()}.",
         "",
     ]
     for model, res in results.items():
@@ -256,6 +269,11 @@ def write_markdown(path: Path, results: dict, evals: dict, cases, suite: Path, t
     if evals:
         models = list(evals)
         lines += ["## Answer-quality suite (`assistant eval` with default settings: hybrid, extractive)", "",
+                  "All suite cases through the conversation service (follow-up rewriting, scam route, top_k "
+                  "chunks); its retrieval_hit_at_5 and mrr (MRR@5) are over the reply's hits, so they differ "
+                  "from the table above. The two suites run one after the other, so their latencies "
+                  "reflect the machine's load at the time as much as the model: for speed, use the "
+                  "interleaved p50 above.", "",
                   md_table(["metric", *(short(m) for m in models)],
                            [[k, *(fmt(evals[m].get(k)) for m in models)] for k in ("cases", *EVAL_KEYS)]), "",
                   "pass_rate per program:", "",

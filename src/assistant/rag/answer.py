@@ -6,6 +6,7 @@ only say what the knowledge base says. A confidence score decides when to declin
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Sequence
@@ -39,12 +40,12 @@ class _Candidate:
 
 
 def _weight(tokens: set[str] | frozenset[str], vocabulary: Vocabulary) -> float:
-    return sum(vocabulary.idf(t) for t in tokens)
+    return math.fsum(vocabulary.idf(t) for t in tokens)  # exact, so set order (hash seed) cannot matter
 
 
 def _question_weight(tokens: set[str], vocabulary: Vocabulary) -> float:
     """Total weight of a question; words the corpus never uses count extra (an unknown topic)."""
-    return sum(vocabulary.idf(t) * (1.0 if t in vocabulary else _UNKNOWN_WEIGHT) for t in tokens)
+    return math.fsum(vocabulary.idf(t) * (1.0 if t in vocabulary else _UNKNOWN_WEIGHT) for t in tokens)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
