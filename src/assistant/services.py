@@ -51,7 +51,8 @@ class Services:
         from assistant.rag.pipeline import RagKnowledgeBase
 
         return RagKnowledgeBase(
-            self.embedder, self.index, self.settings.retrieval, self.settings.answer, self.generator
+            self.embedder, self.index, self.settings.retrieval, self.settings.answer, self.generator,
+            answer_cache_size=self.settings.answer.cache_size,
         )
 
     @cached_property

@@ -24,6 +24,11 @@ class EmbeddingSettings(BaseModel):
         ),
     )
     device: str = Field("cpu", description="torch device for the embedding model.")
+    backend: Literal["auto", "onnx", "torch"] = Field(
+        "auto",
+        description="auto: the ONNX export made by `assistant models prepare` when present, else PyTorch.",
+    )
+    threads: int = Field(0, ge=0, description="CPU threads for one ONNX model pass (0: every core).")
     batch_size: int = Field(32, ge=1, description="Batch size when embedding passages at ingest.")
     query_cache_size: int = Field(2048, ge=0, description="How many query embeddings to keep in memory.")
     batch_wait_ms: float = Field(
@@ -54,6 +59,7 @@ class AnswerSettings(BaseModel):
     off_topic_min_confidence: float = Field(
         0.5, ge=0, le=1, description="The higher bar for a question that names no program, group or channel."
     )
+    cache_size: int = Field(1024, ge=0, description="How many answers to popular questions to keep in memory.")
     max_sentences_citizen: int = Field(3, ge=1, description="Sentences in a citizen answer.")
     max_sentences_facilitator: int = Field(6, ge=1, description="Sentences in a facilitator answer.")
 
@@ -96,6 +102,10 @@ class ApiSettings(BaseModel):
     max_message_chars: int = Field(2000, ge=1, description="Longest accepted chat message.")
     anonymous_rate_per_minute: int = Field(30, ge=1, description="Requests per minute per anonymous client.")
     key_rate_per_minute: int = Field(600, ge=1, description="Requests per minute per API key.")
+    worker_threads: int = Field(
+        8, ge=1,
+        description="Threads that run requests in one API process (keep it small: the CPU has 2 cores).",
+    )
     host: str = Field("127.0.0.1", description="Default host for `assistant serve`.")
     port: int = Field(8000, ge=1, le=65535, description="Default port for `assistant serve`.")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +13,10 @@ from pathlib import Path
 import numpy as np
 
 from assistant.adapters.e5_convert import PREPARED_NAME, convert
+from assistant.adapters.onnx_export import ONNX_FILE, OnnxEncoder, export_onnx
 from assistant.adapters.query_batcher import QueryBatcher
 from assistant.errors import ModelUnavailableError
+from assistant.rag.cache import LruCache
 from assistant.settings import DEFAULT_EMBEDDING_MODEL, EmbeddingSettings
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,17 @@ class ResolvedModel:
     model_id: str
     query_prompt: str
     passage_prompt: str
+
+    def folder(self) -> Path:
+        """The model's local sentence-transformers folder (a hub name is looked up in the local cache)."""
+        if Path(self.load_from).is_dir():
+            return Path(self.load_from)
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(self.load_from, local_files_only=True))
+
+    def onnx_dir(self, models_dir: Path) -> Path:
+        return models_dir / (re.sub(r"[^A-Za-z0-9._-]+", "-", self.model_id).strip("-") + "-onnx")
 
 
 def _offline() -> None:
@@ -89,6 +102,17 @@ def prepare_default_model(models_dir: Path, force: bool = False) -> Path | None:
     return convert(target)
 
 
+def prepare_onnx(settings: EmbeddingSettings, models_dir: Path, force: bool = False) -> Path | None:
+    """Export the configured model to ONNX beside the others (skipped for backend "torch")."""
+    if settings.backend == "torch":
+        return None
+    resolved = resolve_model(settings.model, models_dir)
+    target = resolved.onnx_dir(models_dir)
+    if (target / ONNX_FILE).is_file() and not force:
+        return target
+    return export_onnx(resolved.folder(), target)
+
+
 class SentenceTransformerEmbedder:
     """Embeds queries (cached, LRU) and passages with a sentence-transformers model on CPU."""
 
@@ -100,13 +124,24 @@ class SentenceTransformerEmbedder:
         self._model = None
         self._load_lock = threading.Lock()
         self._encode_lock = threading.Lock()
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_lock = threading.Lock()
-        self.stats = {"query_encodes": 0, "query_cache_hits": 0, "passages_encoded": 0}
+        self.cache: LruCache[str, np.ndarray] = LruCache(settings.query_cache_size)
+        self._onnx = self._load_onnx(settings, models_dir)
+        self.backend = "onnx" if self._onnx is not None else "torch"
+        self.stats = {"query_encodes": 0, "passages_encoded": 0}
         self.batcher = QueryBatcher(
             lambda texts: self._encode(texts, self.resolved.query_prompt, len(texts)),
             max_wait_seconds=settings.batch_wait_ms / 1000,
         )
+
+    def _load_onnx(self, settings: EmbeddingSettings, models_dir: Path) -> OnnxEncoder | None:
+        onnx_dir = self.resolved.onnx_dir(models_dir)
+        if settings.backend == "torch" or settings.device != "cpu":
+            return None
+        if not (onnx_dir / ONNX_FILE).is_file():
+            if settings.backend == "onnx":
+                raise ModelUnavailableError("Model ONNX belum dibuat. Jalankan dulu: assistant models prepare")
+            return None
+        return OnnxEncoder(onnx_dir, threads=settings.threads)
 
     @property
     def model(self):
@@ -126,12 +161,17 @@ class SentenceTransformerEmbedder:
 
     @property
     def dimension(self) -> int:
+        if self._onnx is not None:
+            return self._onnx.dimension
         return int(self.model.get_embedding_dimension())
 
     def warm_up(self) -> None:
         self.embed_queries(["pemanasan model"])
 
     def _encode(self, texts: Sequence[str], prompt: str, batch_size: int) -> np.ndarray:
+        if self._onnx is not None:  # native code, GIL released; batches bound the padding waste
+            parts = [self._onnx.encode(texts[i : i + batch_size], prompt) for i in range(0, len(texts), batch_size)]
+            return np.concatenate(parts) if parts else np.zeros((0, self.dimension), np.float32)
         with self._encode_lock:  # torch already uses every core; parallel encodes only thrash
             vectors = self.model.encode(
                 list(texts), prompt=prompt or None, batch_size=batch_size,
@@ -145,14 +185,7 @@ class SentenceTransformerEmbedder:
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         keys = [" ".join(t.lower().split()) for t in texts]
-        out: list[np.ndarray | None] = []
-        with self._cache_lock:
-            for key in keys:
-                hit = self._cache.get(key)
-                if hit is not None:
-                    self._cache.move_to_end(key)
-                    self.stats["query_cache_hits"] += 1
-                out.append(hit)
+        out: list[np.ndarray | None] = [self.cache.get(key) for key in keys]
         missing = [i for i, v in enumerate(out) if v is None]
         if missing:
             if len(missing) == 1 and self._settings.batch_wait_ms > 0:
@@ -160,11 +193,7 @@ class SentenceTransformerEmbedder:
             else:
                 fresh = self._encode([texts[i] for i in missing], self.resolved.query_prompt, len(missing))
             self.stats["query_encodes"] += len(missing)
-            with self._cache_lock:
-                for i, vec in zip(missing, fresh, strict=True):
-                    out[i] = vec
-                    if self._settings.query_cache_size:
-                        self._cache[keys[i]] = vec
-                        while len(self._cache) > self._settings.query_cache_size:
-                            self._cache.popitem(last=False)
+            for i, vec in zip(missing, fresh, strict=True):
+                out[i] = vec
+                self.cache.put(keys[i], vec)
         return np.stack(out) if out else np.zeros((0, self.dimension), np.float32)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import anyio.to_thread
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,9 @@ def create_app(services: Any, *, key_store: ApiKeyStore | None = None) -> FastAP
         warm_up = getattr(services, "warm_up", None)
         if callable(warm_up):
             warm_up()
+        # Sync routes run in this pool. More threads than the CPU can serve only fight over the GIL,
+        # which starves the thread that runs a batch of query embeddings for everyone waiting.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api.worker_threads
         log.info("api started")
         yield
         close = getattr(services, "close", None)

