@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import anyio.to_thread
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
