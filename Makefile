@@ -27,6 +27,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench deploy
+	$(BIN)/mypy
 
 eval-gate: setup
 	$(BIN)/assistant ingest

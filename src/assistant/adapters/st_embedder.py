@@ -9,6 +9,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -196,4 +197,5 @@ class SentenceTransformerEmbedder:
             for i, vec in zip(missing, fresh, strict=True):
                 out[i] = vec
                 self.cache.put(keys[i], vec)
-        return np.stack(out) if out else np.zeros((0, self.dimension), np.float32)
+        # Every None slot was filled from `fresh` above.
+        return np.stack(cast("list[np.ndarray]", out)) if out else np.zeros((0, self.dimension), np.float32)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import cast
 
 from assistant.errors import ConfigurationError
 
@@ -65,7 +66,8 @@ class RedisStateStore:
         self._prefix = prefix
 
     def get(self, key: str) -> str | None:
-        return self._redis.get(self._prefix + key)
+        # decode_responses=True makes redis return str, which its stubs do not express.
+        return cast("str | None", self._redis.get(self._prefix + key))
 
     def set(self, key: str, value: str, ttl_seconds: int) -> None:
         self._redis.set(self._prefix + key, value, ex=ttl_seconds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -39,7 +40,7 @@ def serve(settings: Settings, host: str | None, port: int | None, workers: int) 
         ensure_index()
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     click.echo(f"Web chat: http://{shown}:{port}/   (dokumentasi API: http://{shown}:{port}/docs)")
-    common = {"host": host, "port": port, "log_config": None, "access_log": False, "proxy_headers": True}
+    common: dict[str, Any] = {"host": host, "port": port, "log_config": None, "access_log": False, "proxy_headers": True}
     if workers == 1:
         uvicorn.run(create_app(services), **common)
     else:

@@ -249,7 +249,7 @@ class ConversationService:
             if answer.refused:
                 answer = self._kb.ask(f"penipuan bansos {query}", audience=audience)
             parts = [self._texts.get("scam_warning")] + ([answer.text] if not answer.refused else [])
-            suggestions = (self._texts.get("suggest_scam"), self._texts.get("suggest_schedule"),
+            suggestions: tuple[str, ...] = (self._texts.get("suggest_scam"), self._texts.get("suggest_schedule"),
                            self._status_suggestion(role))
             return self._answered(answer, "\n\n".join(parts), False, suggestions, resolved, extra)
         in_scope = has_domain_words(resolved)

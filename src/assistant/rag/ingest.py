@@ -102,7 +102,12 @@ def load_corpus(path: Path) -> list[Document]:
 def _unique(chunks: Iterable[Chunk]) -> list[Chunk]:
     """Drop repeated chunks (same document, section and text give the same content id)."""
     seen: set[str] = set()
-    return [c for c in chunks if not (c.chunk_id in seen or seen.add(c.chunk_id))]
+    unique: list[Chunk] = []
+    for c in chunks:
+        if c.chunk_id not in seen:
+            seen.add(c.chunk_id)
+            unique.append(c)
+    return unique
 
 
 def ingest(
@@ -126,20 +131,26 @@ def ingest(
             "'assistant ingest --rebuild' untuk membangun ulang seluruh indeks."
         )
     reusable = current is not None and not rebuild and current.info.get("chunk_words") == chunk_words
-    old_docs: dict[str, str] = dict(current.info.get("docs", {})) if reusable else {}
+    # `reusable` implies `current is not None`; the repeated check only narrows the type for mypy.
+    old_docs: dict[str, str] = dict(current.info.get("docs", {})) if reusable and current is not None else {}
     new_docs = {doc.doc_id: doc.content_hash for doc in documents}
     chunks = _unique(chunk for doc in documents for chunk in chunk_document(doc, target_words=chunk_words))
-    same_tokens = reusable and current.info.get("tokenizer") == TOKENIZER_VERSION
+    same_tokens = reusable and current is not None and current.info.get("tokenizer") == TOKENIZER_VERSION
     if same_tokens and old_docs == new_docs:
+        assert current is not None  # same_tokens implies reusable
         return IngestReport(
             documents=len(documents), chunks=len(chunks), embedded=0, reused=len(chunks), unchanged=True,
             generation=current.name, seconds=time.perf_counter() - started,
         )
 
     unchanged_docs = {d for d, h in new_docs.items() if old_docs.get(d) == h}
-    stored = {c.chunk_id: t for c, t in current.chunks_with_tokens() if c.doc_id in unchanged_docs} if reusable else {}
+    stored = (
+        {c.chunk_id: t for c, t in current.chunks_with_tokens() if c.doc_id in unchanged_docs}
+        if reusable and current is not None
+        else {}
+    )
     reuse_ids = [c.chunk_id for c in chunks if c.chunk_id in stored]
-    vectors = current.vectors(reuse_ids) if reuse_ids else {}
+    vectors = current.vectors(reuse_ids) if reuse_ids and current is not None else {}  # reuse_ids implies reusable
     stored_tokens = stored if same_tokens else {}
     fresh = [c for c in chunks if c.chunk_id not in vectors]
     bar = progress(len(fresh)) if progress and fresh else Progress()

@@ -64,7 +64,7 @@ class BM25Index:
         return scores
 
     def search(
-        self, query_tokens: Sequence[str], k: int, allowed: Sequence[bool] | None = None
+        self, query_tokens: Sequence[str], k: int, allowed: Sequence[bool] | np.ndarray | None = None
     ) -> list[tuple[int, float]]:
         """Top-k documents for a tokenised query.
 

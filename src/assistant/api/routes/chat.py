@@ -97,7 +97,7 @@ def chat(
         raw_user = conversation_id = uuid.uuid4().hex
     else:
         request.app.state.limiter.hit("user", f"{caller.namespace}:{raw_user}", api.anonymous_rate_per_minute)
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "user_id": f"{caller.namespace}:{raw_user}",
         "channel": "web" if x_assistant_channel == "web" else "api",
         "role": caller.role,
