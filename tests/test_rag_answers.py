@@ -68,3 +68,10 @@ def test_hybrid_marks_both_rankings(indexed_services):
     hits = indexed_services.knowledge.search("Inpres 4/2025 DTSEN", k=5)
     assert hits[0].chunk.program == "dtsen"
     assert any(h.dense_rank is not None and h.lexical_rank is not None for h in hits)
+
+
+def test_answer_ends_with_the_channel_named_in_the_cited_passage(indexed_services):
+    answer = indexed_services.knowledge.ask("Kalau keluarga sy berisiko stunting, bisa dpt PKH?")
+    assert not answer.refused
+    assert "tidak otomatis" in answer.text
+    assert "pendamping PKH" in answer.text or "171" in answer.text

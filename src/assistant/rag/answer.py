@@ -25,6 +25,7 @@ DECLINE_TEXT = (
 )
 _QUANTITY_WORDS = {"berapa", "besar", "jumlah", "nominal", "banyak", "how", "much", "many"}
 _DIGITS = re.compile(r"\d")
+_CHANNEL = re.compile(r"pendamping|\b171\b|\b165\b|dinas sosial|kantor desa|kelurahan|puskesmas|posyandu", re.I)
 _UNKNOWN_WEIGHT = 1.5
 _REDUNDANCY = 0.5  # how much a sentence loses for repeating one already chosen
 _DENSE_FLOOR, _DENSE_CEIL = 0.80, 0.90  # e5 cosines bunch near 0.8 even for unrelated text
@@ -127,6 +128,21 @@ class ExtractiveAnswerer:
             chosen.append(best)
         return chosen  # best first: a citizen reading one line gets the most direct answer
 
+    @staticmethod
+    def _next_step(chosen: list[_Candidate], candidates: list[_Candidate]) -> list[_Candidate]:
+        """Where to go next, when the cited passage itself names a channel the answer has not given.
+
+        A family told "not automatically" should also read "ask your pendamping PKH": the sentence
+        comes from the same passage as the best sentence, so it stays grounded and cited.
+        """
+        if any(_CHANNEL.search(c.text) for c in chosen):
+            return []
+        best_chunk = chosen[0].hit.chunk.chunk_id
+        for cand in candidates:
+            if cand.hit.chunk.chunk_id == best_chunk and cand not in chosen and _CHANNEL.search(cand.text):
+                return [cand]
+        return []
+
     def answer(self, question: str, hits: Sequence[ScoredChunk], audience: str = "citizen") -> Answer:
         started = time.perf_counter()
         raw = tokenize(question)
@@ -140,9 +156,11 @@ class ExtractiveAnswerer:
         limit = (
             self._settings.max_sentences_facilitator if audience == "facilitator" else self._settings.max_sentences_citizen
         )
-        chosen = self._select(self._candidates(question, question_tokens, hits, audience), limit)
+        candidates = self._candidates(question, question_tokens, hits, audience)
+        chosen = self._select(candidates, limit)
         if not chosen:
             return Answer(DECLINE_TEXT, True, (), confidence, tuple(hits), (time.perf_counter() - started) * 1000)
+        chosen += self._next_step(chosen, candidates)
         numbers: dict[str, int] = {}
         citations: list[Citation] = []
         parts: list[str] = []
