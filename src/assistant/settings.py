@@ -49,6 +49,9 @@ class RetrievalSettings(BaseModel):
     top_k: int = Field(6, ge=1, description="Chunks handed to the answerer.")
     candidates: int = Field(30, ge=1, description="Candidates taken from each ranking before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    lexical_weight: float = Field(
+        1.5, ge=0, description="Weight of the BM25 ranking against the dense one in fusion (measured: 1.5 best)."
+    )
     mode: Literal["hybrid", "dense", "lexical"] = Field("hybrid", description="Retrieval strategy.")
 
 

@@ -15,12 +15,12 @@ from assistant.rag.vocabulary import Vocabulary
 from assistant.settings import RetrievalSettings
 
 
-def rrf_fuse(rankings: Sequence[Sequence[str]], k: int) -> dict[str, float]:
-    """Reciprocal rank fusion: each list adds 1 / (k + rank) for the ids it holds (rank from 1)."""
+def rrf_fuse(rankings: Sequence[Sequence[str]], k: int, weights: Sequence[float] | None = None) -> dict[str, float]:
+    """Reciprocal rank fusion: each list adds weight / (k + rank) for the ids it holds (rank from 1)."""
     fused: dict[str, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
         for rank, item in enumerate(ranking, start=1):
-            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank)
+            fused[item] = fused.get(item, 0.0) + weight / (k + rank)
     return fused
 
 
@@ -75,7 +75,10 @@ class HybridRetriever:
         lexical_rank = {cid: r for r, (cid, _) in enumerate(lexical, start=1)}
         dense_score = dict(dense)
         lexical_score = dict(lexical)
-        fused = rrf_fuse([[c for c, _ in dense], [c for c, _ in lexical]], self._settings.rrf_k)
+        fused = rrf_fuse(
+            [[c for c, _ in dense], [c for c, _ in lexical]], self._settings.rrf_k,
+            [1.0, self._settings.lexical_weight],
+        )
         ordered = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
         return [
             ScoredChunk(
