@@ -216,8 +216,9 @@ def findings(results: dict, evals: dict) -> str:
                        f"{', '.join(wins) or 'no program'}")
         (ma, ra), (mb, rb) = results.items()
         out.append(f"lexical-only figures are the same for both models (BM25 does not use the embedder); "
-                   f"{names[1]} is faster: ingest {rb['ingest_s']:.1f} s vs {ra['ingest_s']:.1f} s, hybrid query "
-                   f"p50 {rb['modes']['hybrid']['p50_ms']:.1f} ms vs {ra['modes']['hybrid']['p50_ms']:.1f} ms")
+                   f"{names[1]} vs {names[0]}: ingest {rb['ingest_s']:.1f} s vs {ra['ingest_s']:.1f} s, hybrid query "
+                   f"p50 {rb['modes']['hybrid']['p50_ms']:.1f} ms vs {ra['modes']['hybrid']['p50_ms']:.1f} ms "
+                   f"({names[0]} queries run on its ONNX export when `assistant models prepare` made one)")
     if len(evals) == 2:
         (ma, ea), (mb, eb) = evals.items()
         out.append(f"answer suite: pass_rate {short(ma)} {fmt(ea['pass_rate'])} vs {short(mb)} "
@@ -233,7 +234,7 @@ def settings_line() -> str:
 
     defaults = Settings(_env_file=None)
     r, e = defaults.retrieval, defaults.embedding
-    return (f"retrieval candidates {r.candidates} per ranking, rrf_k {r.rrf_k}, answer top_k {r.top_k}, "
+    return (f"retrieval candidates {r.candidates} per ranking, rrf_k {r.rrf_k}, BM25 weight {r.lexical_weight}, answer top_k {r.top_k}, "
             f"chunk_words {defaults.index.chunk_words}, embedding batch_wait_ms {getattr(e, 'batch_wait_ms', '-')}")
 
 
