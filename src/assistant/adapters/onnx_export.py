@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from assistant.adapters.folders import build_aside
 from assistant.errors import ModelUnavailableError
 
 ONNX_FILE = "model.onnx"
@@ -61,9 +61,7 @@ def export_onnx(model_dir: Path, out_dir: Path) -> Path:
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(pooled, p=2, dim=1) if normalize else pooled
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".onnx-", dir=out_dir.parent))
-    try:
+    with build_aside(out_dir, prefix=".onnx-") as work:
         # A padded batch as the example, so the traced graph keeps the attention-mask path.
         ids = torch.tensor([[0, 10, 11, 12, 2], [0, 10, 2, 1, 1]])
         mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]])
@@ -78,12 +76,6 @@ def export_onnx(model_dir: Path, out_dir: Path) -> Path:
             )
         shutil.copy(model_dir / "tokenizer.json", work / "tokenizer.json")
         (work / META_FILE).write_text(json.dumps({"source": str(model_dir), "max_seq_length": max_len}), "utf-8")
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        work.rename(out_dir)
-    finally:
-        if work.exists():
-            shutil.rmtree(work, ignore_errors=True)
     return out_dir
 
 
