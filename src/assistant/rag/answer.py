@@ -11,6 +11,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.models import Answer, Citation, ScoredChunk
 from assistant.rag.scope import mentions_domain
@@ -49,6 +50,12 @@ def _question_weight(tokens: set[str], vocabulary: Vocabulary) -> float:
     return math.fsum(vocabulary.idf(t) * (1.0 if t in vocabulary else _UNKNOWN_WEIGHT) for t in tokens)
 
 
+@lru_cache(maxsize=32768)
+def _tokens(text: str) -> frozenset[str]:
+    """Lexical tokens of a passage text; chunk texts and sentences recur across questions."""
+    return frozenset(tokenize(text))
+
+
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / max(1, len(a | b))
 
@@ -72,15 +79,12 @@ class ExtractiveAnswerer:
         if not hits or not question_tokens:
             return 0.0
         total = _question_weight(question_tokens, self._vocabulary)
-        coverage = max(
-            _weight(question_tokens & set(tokenize(f"{h.chunk.title} {h.chunk.section} {h.chunk.text}")),
-                    self._vocabulary)
-            - 0.5 * _weight(
-                question_tokens & corrected & set(tokenize(f"{h.chunk.title} {h.chunk.section} {h.chunk.text}")),
-                self._vocabulary,
-            )
-            for h in hits[: self._max_hits]
-        ) / total
+        best = 0.0
+        for hit in hits[: self._max_hits]:
+            matched = question_tokens & _tokens(f"{hit.chunk.title} {hit.chunk.section} {hit.chunk.text}")
+            score = _weight(matched, self._vocabulary) - 0.5 * _weight(matched & corrected, self._vocabulary)
+            best = max(best, score)
+        coverage = best / total
         dense = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
         if dense is None:
             return coverage
@@ -94,9 +98,9 @@ class ExtractiveAnswerer:
         wants_quantity = bool(set(normalize(question).split()) & _QUANTITY_WORDS)
         out: list[_Candidate] = []
         for rank, hit in enumerate(hits[: self._max_hits]):
-            heading = set(tokenize(f"{hit.chunk.title} {hit.chunk.section}"))
+            heading = _tokens(f"{hit.chunk.title} {hit.chunk.section}")
             for sentence in split_sentences(hit.chunk.text):
-                tokens = frozenset(tokenize(sentence))
+                tokens = _tokens(sentence)
                 if not tokens:
                     continue
                 own = _weight(question_tokens & tokens, self._vocabulary) / total
