@@ -19,11 +19,11 @@ from pathlib import Path
 
 from stats import format_ms
 
+from assistant.adapters.sql_registry import SqlRegistry
 from assistant.eligibility.engine import evaluate
 from assistant.eligibility.parameters import Parameters
 from assistant.eligibility.report import status_report
 from assistant.registry.seed import generate
-from assistant.registry.sql_registry import SqlRegistry
 
 SCHEMA = "registry_bench"
 
@@ -67,7 +67,7 @@ def measure(registry: SqlRegistry, niks: list[str], lookups: int,
 def sample_existing(registry: SqlRegistry, k: int) -> list[str]:
     import sqlalchemy as sa
 
-    from assistant.registry.tables import members
+    from assistant.adapters.registry_tables import members
 
     with registry.engine.connect() as conn:
         total = conn.execute(sa.select(sa.func.count()).select_from(members)).scalar() or 0

@@ -7,11 +7,11 @@ import logging
 import pytest
 
 from assistant.adapters.fakes import FakeKnowledgeBase
+from assistant.adapters.sql_registry import SqlRegistry
 from assistant.adapters.state import InMemoryStateStore
 from assistant.dialogue.service import ConversationService
 from assistant.models import Enrollment, Household, Member
 from assistant.registry.access import RegistryAccess
-from assistant.registry.sql_registry import SqlRegistry
 
 MOTHER = "3204015208850001"  # woman born 12-08-1985 in 3204.01
 CHILD = "3204011005150002"  # boy born 10-05-2015

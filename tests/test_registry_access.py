@@ -7,10 +7,10 @@ import uuid
 
 import pytest
 
+from assistant.adapters.sql_registry import SqlRegistry
 from assistant.adapters.state import InMemoryStateStore, RedisStateStore
 from assistant.errors import AccessDeniedError, InputError, NotFoundError, RateLimitedError
 from assistant.registry.access import RegistryAccess, build_access
-from assistant.registry.sql_registry import SqlRegistry
 from tests.conftest import make_settings
 from tests.support.registry_fixtures import (
     AS_OF,

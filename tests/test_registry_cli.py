@@ -7,9 +7,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from assistant.adapters.sql_registry import SqlRegistry
 from assistant.cli import cli
 from assistant.registry.records import household_to_dict
-from assistant.registry.sql_registry import SqlRegistry
 from tests.support.registry_fixtures import couple, household, member
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from assistant.adapters.http_registry import HttpRegistry
+from assistant.adapters.registries import build_registry
+from assistant.adapters.registry_server import RegistryHttpServer
+from assistant.adapters.sql_registry import SqlRegistry
 from assistant.errors import InputError, RegistryUnavailableError
 from assistant.models import AuditEntry, Enrollment
-from assistant.registry import build_registry
-from assistant.registry.http_registry import HttpRegistry
-from assistant.registry.http_server import RegistryHttpServer
-from assistant.registry.sql_registry import SqlRegistry
 from tests.conftest import make_settings
 from tests.support.registry_fixtures import PG_URL, couple, household, member, postgres_schema
 

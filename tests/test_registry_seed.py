@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+from assistant.adapters.sql_registry import SqlRegistry
 from assistant.eligibility.engine import evaluate
 from assistant.eligibility.facts import age_on
 from assistant.eligibility.parameters import Parameters
 from assistant.registry.records import household_from_dict, household_to_dict
 from assistant.registry.regions import PROVINCES, REGENCIES
 from assistant.registry.seed import REFERENCE_DATE, district_quotas, generate, seed_registry
-from assistant.registry.sql_registry import SqlRegistry
 
 
 def test_same_seed_same_data_other_seed_other_data():

@@ -120,7 +120,7 @@ class KnowledgeBase(Protocol):
 class Registry(Protocol):
     """Household registry backend (SQLite, PostgreSQL, or an external service over HTTP).
 
-    ``assistant.registry.build_registry(settings)`` picks the implementation from
+    ``assistant.adapters.registries.build_registry(settings)`` picks the implementation from
     ``settings.registry.url``. Domain types are in ``assistant.models`` (Household, AuditEntry).
     """
 

@@ -65,7 +65,7 @@ class Services:
 
     @cached_property
     def registry(self):
-        from assistant.registry import build_registry
+        from assistant.adapters.registries import build_registry
 
         return build_registry(self.settings)
 

@@ -14,7 +14,7 @@ from assistant.settings import Settings
 
 
 def _registry(settings: Settings):
-    from assistant.registry import build_registry
+    from assistant.adapters.registries import build_registry
 
     return build_registry(settings)
 
@@ -82,8 +82,8 @@ def register(cli: click.Group) -> None:
     @click.option("--port", type=int, default=8090, show_default=True)
     @click.pass_obj
     def serve_http_cmd(settings: Settings, host: str, port: int) -> None:
-        """Layani registri ini lewat kontrak HTTP v1 (lihat registry/http_contract.md)."""
-        from assistant.registry.http_server import RegistryHttpServer
+        """Layani registri ini lewat kontrak HTTP v1 (lihat adapters/http_registry_contract.md)."""
+        from assistant.adapters.registry_server import RegistryHttpServer
 
         registry = _registry(settings)
         token = settings.registry.token.get_secret_value() if settings.registry.token else None
@@ -121,10 +121,19 @@ def register(cli: click.Group) -> None:
     @click.pass_obj
     def eval_eligibility_cmd(settings: Settings, households: Path, cases: Path) -> None:
         """Uji mesin kelayakan terhadap kasus yang diharapkan; keluar non-nol bila ada yang gagal."""
+        import tempfile
+
+        from assistant.adapters.sql_registry import SqlRegistry
         from assistant.eligibility.parameters import Parameters
         from assistant.registry.eligibility_eval import run_eval
 
-        results = run_eval(households, cases, Parameters.load(settings.registry.eligibility_parameters))
+        params = Parameters.load(settings.registry.eligibility_parameters)
+        with tempfile.TemporaryDirectory(prefix="assistant-elig-") as tmp:
+            registry = SqlRegistry.sqlite(Path(tmp) / "eval.sqlite3")
+            try:
+                results = run_eval(households, cases, registry, params)
+            finally:
+                registry.close()
         for r in results:
             click.echo(f"{'LULUS' if r.passed else 'GAGAL'}  {r.case}")
             for f in r.failures:

@@ -1,4 +1,4 @@
-"""Eligibility eval: load households into a throwaway SQLite registry and score expected decisions.
+"""Eligibility eval: load households into an empty registry and score expected decisions.
 
 Cases file: {"as_of": "YYYY-MM-DD", "cases": [{"case", "nik", "pkh_status", "pkh_annual", "krs_status",
 "programs": {"TAMASYA": "eligible", ...}, "missing": ["desil", ...]}]}. Every field except "case" and
@@ -8,7 +8,6 @@ Cases file: {"as_of": "YYYY-MM-DD", "cases": [{"case", "nik", "pkh_status", "pkh
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,8 +16,8 @@ from typing import Any
 from assistant.eligibility.engine import evaluate
 from assistant.eligibility.parameters import Parameters
 from assistant.errors import InputError
+from assistant.ports import Registry
 from assistant.registry.records import read_jsonl
-from assistant.registry.sql_registry import SqlRegistry
 
 
 @dataclass
@@ -57,26 +56,23 @@ def score_case(case: dict[str, Any], report: dict[str, dict[str, Any]]) -> list[
     return failures
 
 
-def run_eval(households: Path, cases: Path, params: Parameters | None = None) -> list[CaseResult]:
+def run_eval(
+    households: Path, cases: Path, registry: Registry, params: Parameters | None = None
+) -> list[CaseResult]:
+    """Score every case; ``registry`` is an empty, throwaway registry the households are loaded into."""
     params = params or Parameters.load()
     as_of, items = _load_cases(cases)
-    records = read_jsonl(households)
-    with tempfile.TemporaryDirectory(prefix="assistant-elig-") as tmp:
-        registry = SqlRegistry.sqlite(Path(tmp) / "eval.sqlite3")
-        try:
-            registry.add_households(records)
-            results = []
-            for case in items:
-                name = str(case.get("case", "?"))
-                h = registry.get_household_by_nik(str(case.get("nik", "")))
-                if h is None:
-                    results.append(CaseResult(name, ["NIK tidak ada di households"]))
-                    continue
-                report = {d.program: _as_dict(d) for d in evaluate(h, as_of, params)}
-                results.append(CaseResult(name, score_case(case, report)))
-            return results
-        finally:
-            registry.close()
+    registry.add_households(read_jsonl(households))
+    results = []
+    for case in items:
+        name = str(case.get("case", "?"))
+        h = registry.get_household_by_nik(str(case.get("nik", "")))
+        if h is None:
+            results.append(CaseResult(name, ["NIK tidak ada di households"]))
+            continue
+        report = {d.program: _as_dict(d) for d in evaluate(h, as_of, params)}
+        results.append(CaseResult(name, score_case(case, report)))
+    return results
 
 
 def _as_dict(d: Any) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """The Registry protocol over HTTP, for an external registry service.
 
-The JSON contract is documented in ``http_contract.md`` next to this module.
+The JSON contract is documented in ``http_registry_contract.md`` next to this module.
 """
 
 from __future__ import annotations

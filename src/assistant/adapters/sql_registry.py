@@ -11,9 +11,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
+from assistant.adapters.registry_tables import audit_log, enrollments, households, members
 from assistant.errors import InputError, RegistryUnavailableError
 from assistant.models import AuditEntry, Enrollment, Household, Member
-from assistant.registry.tables import audit_log, enrollments, households, members
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")

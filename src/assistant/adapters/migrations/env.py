@@ -1,4 +1,4 @@
-"""Alembic environment: always handed an open connection by ``assistant.registry.sql_registry``."""
+"""Alembic environment: always handed an open connection by ``assistant.adapters.sql_registry``."""
 
 from __future__ import annotations
 

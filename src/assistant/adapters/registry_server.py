@@ -1,4 +1,4 @@
-"""Reference server for the registry HTTP contract (``http_contract.md``), backed by any Registry.
+"""Reference server for the registry HTTP contract (``http_registry_contract.md``), backed by any Registry.
 
 Standard library only; a thread per request. Used by the tests and ``assistant registry serve-http``.
 """
