@@ -175,6 +175,20 @@ def test_openapi_has_examples_and_error_models(h):
     assert h.client.get("/docs").status_code == 200
 
 
+def test_docs_page_works_offline(h):
+    import re
+
+    page = h.client.get("/docs")
+    assert page.status_code == 200 and "SwaggerUIBundle" in page.text
+    urls = re.findall(r"""(?:src|href|url)\s*[:=]\s*["']([^"']+)["']""", page.text)
+    assert urls and all(u.startswith("/") and not u.startswith("//") for u in urls), urls
+    assert not re.search(r"https?://", page.text)  # no CDN, no validator badge
+    for url in urls:
+        asset = h.client.get(url)
+        assert asset.status_code == 200, url
+    assert len(h.client.get("/docs-assets/swagger-ui-bundle.js").content) > 100_000
+
+
 def test_web_page_and_assets_are_served(h):
     page = h.client.get("/")
     assert page.status_code == 200 and "Asisten Keluarga" in page.text and 'lang="id"' in page.text

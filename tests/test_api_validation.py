@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.test_api_support import QUESTION, make_harness
@@ -129,3 +131,21 @@ def test_unexpected_failure_is_a_json_500_without_details(h):
     h.services.conversation.reply = crash
     err = _error(h.client.post("/v1/chat", json={"message": QUESTION}), 500, "internal_error")
     assert "secret" not in err["message"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [("halo \ud800 pkh", "surrogate"), ("bansos\x00pkh", "kontrol"), ("\x1b[31mPKH", "kontrol"), ("a\udfffb", "surrogate")],
+)
+def test_unencodable_or_control_text_is_422_with_an_indonesian_reason(h, text, reason):
+    for path, field in (("/v1/chat", "message"), ("/v1/search", "query")):
+        body = json.dumps({field: text})  # ASCII escapes (\ud800) keep the lone surrogate encodable
+        r = h.client.post(path, content=body.encode(), headers={"content-type": "application/json"})
+        err = _error(r, 422, "invalid_request")
+        assert reason in err["message"] and field in err["message"]
+    assert h.services.conversation.calls == []
+
+
+def test_rtl_emoji_and_newlines_are_ordinary_text(h):
+    for text in ("مرحبا PKH", "bansos 👨‍👩‍👧 ya?", "baris satu\nbaris dua\tTab", "\u202ePKH"):
+        assert h.client.post("/v1/chat", json={"message": text}).status_code == 200

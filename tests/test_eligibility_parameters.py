@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from assistant.eligibility.parameters import Parameters
-from assistant.errors import ConfigurationError
+from assistant.errors import ConfigurationError, EligibilityInputError
 
 
 def test_every_default_parameter_has_a_source_document():
@@ -31,9 +31,9 @@ def test_value_in_force_on_a_date(tmp_path):
     assert params.get("pkh.elderly_min_age").reference  # metadata kept from the defaults
 
 
-def test_before_first_date_is_an_error_not_a_guess():
+def test_before_first_date_is_an_input_error_not_a_guess():
     params = Parameters.load()
-    with pytest.raises(ConfigurationError):
+    with pytest.raises(EligibilityInputError, match="terlalu awal"):  # the caller's date, not the config (422)
         params.value("pkh.max_desil", date(2000, 1, 1))
 
 

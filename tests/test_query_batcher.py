@@ -69,3 +69,32 @@ def test_errors_reach_every_waiting_caller():
         batcher.embed("pkh")
     with pytest.raises(RuntimeError):  # the batcher recovers for the next caller
         batcher.embed("dtsen")
+
+
+def test_one_failing_query_never_fails_the_others_in_its_batch():
+    calls: list[list[str]] = []
+
+    def picky(texts):
+        calls.append(list(texts))
+        if any("\ud800" in t for t in texts):
+            raise TypeError("tokenizer rejects lone surrogates")
+        return np.array([[float(len(t))] for t in texts], dtype=np.float32)
+
+    batcher = QueryBatcher(picky, max_wait_seconds=0.5)  # long enough for every thread to join one batch
+    texts = [f"pertanyaan {i}" for i in range(6)] + ["rusak \ud800"]
+    results: dict[str, object] = {}
+
+    def ask(text):
+        try:
+            results[text] = batcher.embed(text).tolist()
+        except TypeError as exc:
+            results[text] = exc
+
+    threads = [threading.Thread(target=ask, args=(t,)) for t in texts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert isinstance(results.pop("rusak \ud800"), TypeError)
+    assert results == {t: [float(len(t))] for t in texts[:-1]}
+    assert any(len(call) > 1 and "rusak \ud800" in call for call in calls)  # they really shared a batch

@@ -168,3 +168,10 @@ def test_as_of_validation_and_build_access(registry, tmp_path, family):
     assert access.max_failures == 1
     with pytest.raises(InputError, match="TTTT-BB-HH"):
         access.facilitator_status(actor="f", regions=["32"], nik=h.members[0].nik, as_of="01-07-2025")
+
+
+def test_as_of_before_the_earliest_rule_is_a_clear_input_error(registry, state, family):
+    h, _ = family
+    access = RegistryAccess(registry, state)
+    with pytest.raises(InputError, match="terlalu awal"):  # InputError maps to 422, not 503
+        access.admin_status(actor="cli:root", nik=h.members[0].nik, as_of="1990-01-01")

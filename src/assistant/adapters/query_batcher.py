@@ -5,6 +5,9 @@ time costs a full model pass each; gathering the ones that arrive within a coupl
 into one batch costs little more than a single pass. The first caller becomes the leader: it waits
 briefly for company, encodes everything queued, hands each caller its vector and repeats while
 work remains. Other callers just wait for their vector.
+
+A batch that fails is encoded again one item at a time, so one bad query (text the tokenizer
+rejects) fails only its own caller, never the others that happened to share its model pass.
 """
 
 from __future__ import annotations
@@ -67,15 +70,21 @@ class QueryBatcher:
                 if not batch:
                     self._leading = False
                     return
-            try:
-                vectors = self._encode([s.text for s in batch])
-            except BaseException as exc:  # noqa: BLE001 - handed to every waiting caller, then re-raised there
-                for slot in batch:
-                    slot.error = exc
-                    slot.done.set()
-            else:
-                self.batches += 1
-                self.queries += len(batch)
-                for slot, vector in zip(batch, vectors, strict=True):
-                    slot.vector = vector
-                    slot.done.set()
+            self._encode_batch(batch)
+
+    def _encode_batch(self, batch: list[_Slot]) -> None:
+        try:
+            vectors = self._encode([s.text for s in batch])
+        except BaseException as exc:  # noqa: BLE001 - isolated below, re-raised only to its own caller
+            if len(batch) == 1:
+                batch[0].error = exc
+                batch[0].done.set()
+                return
+            for slot in batch:  # find the culprit: every other caller still gets its vector
+                self._encode_batch([slot])
+            return
+        self.batches += 1
+        self.queries += len(batch)
+        for slot, vector in zip(batch, vectors, strict=True):
+            slot.vector = vector
+            slot.done.set()

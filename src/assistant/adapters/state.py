@@ -10,12 +10,36 @@ from assistant.errors import ConfigurationError
 
 
 class InMemoryStateStore:
-    """Thread-safe dict with per-key expiry. State lives and dies with the process."""
+    """Thread-safe dict with per-key expiry. State lives and dies with the process.
 
-    def __init__(self, clock=time.monotonic) -> None:
+    Expired keys are swept at most every ``sweep_seconds`` (a key nobody reads again would otherwise
+    stay forever), and past ``max_keys`` the keys closest to expiry are dropped, so memory stays
+    bounded however many conversations pass through one process.
+    """
+
+    def __init__(self, clock=time.monotonic, *, max_keys: int = 200_000, sweep_seconds: float = 60.0) -> None:
         self._data: dict[str, tuple[str, float]] = {}
         self._lock = threading.Lock()
         self._clock = clock
+        self._max_keys = max_keys
+        self._sweep_seconds = sweep_seconds
+        self._swept_at = clock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._data)
+
+    def _sweep(self) -> None:
+        """Drop expired keys now and then, and the soonest-expiring ones past the bound (lock held)."""
+        now = self._clock()
+        if now - self._swept_at >= self._sweep_seconds:
+            self._swept_at = now
+            for key in [k for k, (_, expires) in self._data.items() if expires <= now]:
+                del self._data[key]
+        if len(self._data) > self._max_keys:
+            excess = len(self._data) - self._max_keys + self._max_keys // 10  # room, so this is rare
+            for key, _ in sorted(self._data.items(), key=lambda item: item[1][1])[:excess]:
+                del self._data[key]
 
     def _alive(self, key: str) -> tuple[str, float] | None:
         item = self._data.get(key)
@@ -32,6 +56,7 @@ class InMemoryStateStore:
     def set(self, key: str, value: str, ttl_seconds: int) -> None:
         with self._lock:
             self._data[key] = (value, self._clock() + ttl_seconds)
+            self._sweep()
 
     def delete(self, key: str) -> None:
         with self._lock:
@@ -42,6 +67,7 @@ class InMemoryStateStore:
             item = self._alive(key)
             if item is None:
                 self._data[key] = ("1", self._clock() + ttl_seconds)
+                self._sweep()
                 return 1
             value = int(item[0]) + 1
             self._data[key] = (str(value), item[1])

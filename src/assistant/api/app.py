@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
+from assistant.api.docs import install_offline_docs
 from assistant.api.errors import install_error_handlers
 from assistant.api.keys import ApiKeyStore
 from assistant.api.metrics import ApiMetrics
@@ -66,6 +67,8 @@ def create_app(services: Any, *, key_store: ApiKeyStore | None = None) -> FastAP
         version="1.0",
         description=_DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by install_offline_docs, without a CDN
+        redoc_url=None,
     )
     metrics = ApiMetrics()
     app.state.services = services
@@ -87,6 +90,7 @@ def create_app(services: Any, *, key_store: ApiKeyStore | None = None) -> FastAP
         return FileResponse(STATIC_DIR / "index.html", headers=_PAGE_HEADERS)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_offline_docs(app)
     return app
 
 

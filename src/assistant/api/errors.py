@@ -92,6 +92,9 @@ def _describe(error: dict[str, Any]) -> dict[str, Any]:
 
 
 def _validation_message(problems: list[dict[str, Any]]) -> str:
+    for p in problems:
+        if p["type"] == "invalid_text":
+            return f"{p['detail']} (kolom: {p['field']})"
     if any(p["type"] == "json_invalid" for p in problems):
         return "Isi permintaan bukan JSON yang valid."
     if any(p["type"] == "extra_forbidden" for p in problems):

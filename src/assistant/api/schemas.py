@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
+from assistant.input_text import text_problem
 from assistant.models import Citation, Reply, ScoredChunk
 
 _ID = r"^[A-Za-z0-9_.:@-]{1,128}$"
+
+
+def _plain_text(value: str) -> str:
+    problem = text_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("invalid_text", problem)
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(_plain_text)]
 
 
 class _Request(BaseModel):
@@ -27,7 +39,7 @@ class ChatRequest(_Request):
         },
     )
 
-    message: str = Field(description="The question or message, at most `api.max_message_chars` characters.")
+    message: PlainText = Field(description="The question or message, at most `api.max_message_chars` characters.")
     user_id: str | None = Field(
         None, pattern=_ID, description="Stable, unguessable id of the person (keeps conversation memory)."
     )
@@ -113,7 +125,7 @@ class SearchRequest(_Request):
         json_schema_extra={"examples": [{"query": "syarat lansia PKH", "k": 5, "program": "pkh"}]},
     )
 
-    query: str = Field(description="Search text.")
+    query: PlainText = Field(description="Search text.")
     k: int = Field(5, ge=1, le=20, description="How many passages to return.")
     program: str | None = Field(None, max_length=64, description="Only passages of this program (e.g. 'pkh').")
     audience: Literal["citizen", "facilitator", "both"] | None = Field(None, description="Only this audience.")
@@ -166,7 +178,7 @@ class FeedbackRequest(_Request):
 
     answer_id: str = Field(pattern=_ID, description="The answer_id of a chat reply.")
     rating: Literal["up", "down"]
-    comment: str | None = Field(None, max_length=1000, description="Optional free text.")
+    comment: PlainText | None = Field(None, max_length=1000, description="Optional free text.")
 
 
 class FeedbackResponse(BaseModel):

@@ -23,6 +23,7 @@ from assistant.dialogue.memory import Memory, MemoryStore, Turn
 from assistant.dialogue.status_flow import StatusFlow, parse_birth_date
 from assistant.dialogue.texts import Texts, load_texts
 from assistant.errors import AssistantError, InputError, NotFoundError
+from assistant.input_text import checked_text
 from assistant.models import Answer, Chunk, Citation, Reply, ScoredChunk
 from assistant.ports import HouseholdLookup, KnowledgeBase, StateStore
 
@@ -115,7 +116,7 @@ class ConversationService:
         started = time.perf_counter()
         if role not in ROLES:
             raise InputError(f"Peran tidak dikenal: {role}.")
-        text = (text or "").strip()
+        text = checked_text((text or "").strip())
         if not text:
             raise InputError("Pesan tidak boleh kosong.")
         effective_audience = self._audience(role, audience)

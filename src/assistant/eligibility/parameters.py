@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from assistant.errors import ConfigurationError
+from assistant.errors import ConfigurationError, EligibilityInputError
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,12 @@ class Parameter:
             if start <= on:
                 current, found = value, True
         if not found:
-            raise ConfigurationError(f"Parameter {self.name} belum berlaku pada {on.isoformat()}.")
+            # The configuration is fine; the date asked about is older than the rules we hold.
+            first = self.values[0][0].isoformat() if self.values else "-"
+            raise EligibilityInputError(
+                f"Tanggal acuan {on.isoformat()} terlalu awal: aturan {self.name} baru berlaku sejak {first}. "
+                "Pilih tanggal yang lebih baru."
+            )
         return current
 
 

@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from assistant.errors import IndexMismatchError, IndexNotReadyError, InputError
+from assistant.input_text import checked_text
 from assistant.models import Answer, Chunk, ScoredChunk
 from assistant.ports import AnswerGenerator, Embedder, VectorIndex
 from assistant.rag.answer import ExtractiveAnswerer
@@ -77,14 +78,14 @@ class RagKnowledgeBase:
     def search(
         self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None, mode: str | None = None
     ) -> list[ScoredChunk]:
-        query = (query or "").strip()
+        query = checked_text((query or "").strip())
         if not query:
             raise InputError("Pertanyaan tidak boleh kosong.")
         return self.retriever().search(query, k=k, filters=filters, mode=mode)
 
     def ask(self, question: str, audience: str = "citizen", filters: Mapping[str, Any] | None = None) -> Answer:
         started = time.perf_counter()
-        question = (question or "").strip()
+        question = checked_text((question or "").strip())
         if not question:
             raise InputError("Pertanyaan tidak boleh kosong.")
         retriever = self.retriever()
