@@ -97,7 +97,32 @@ class LLMSettings(BaseModel):
 
 class TelegramSettings(BaseModel):
     token: SecretStr | None = Field(None, description="Bot token from @BotFather.")
-    base_url: str | None = Field(None, description="Bot API base URL (tests point it at a loopback fake).")
+    base_url: str | None = Field(
+        None,
+        description=(
+            "Bot API base URL as python-telegram-bot takes it (the token is appended, or put where {token} "
+            "stands), e.g. http://127.0.0.1:8081/bot for a local Bot API server. Empty: Telegram's."
+        ),
+    )
+    api_url: str | None = Field(
+        None, description="URL of a running assistant API to talk to instead of the in-process service."
+    )
+    api_key: SecretStr | None = Field(None, description="API key (role bot) for api_url.")
+    webhook_url: str | None = Field(
+        None,
+        description=(
+            "Public HTTPS URL Telegram posts updates to. Set: webhook mode, served by `assistant serve` "
+            "at webhook_path; empty: `assistant bot` long-polls."
+        ),
+    )
+    webhook_path: str = Field("/telegram/webhook", description="Path of the webhook route in the API.")
+    webhook_secret: SecretStr | None = Field(
+        None, description="Secret Telegram sends with every webhook update (1-256 of A-Z a-z 0-9 _ -); required."
+    )
+    worker_threads: int = Field(8, ge=1, description="Threads that run conversation calls for the bot.")
+    concurrent_updates: int = Field(
+        128, ge=1, description="Updates handled at once (one chat's updates always run in order)."
+    )
 
 
 class ApiSettings(BaseModel):

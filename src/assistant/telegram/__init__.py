@@ -1,1 +1,1 @@
-"""telegram package."""
+"""The Telegram bot: a thin channel over the ConversationService (``build_application``)."""
