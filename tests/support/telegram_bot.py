@@ -24,7 +24,8 @@ NIK = "3204123456780001"
 BIRTH = "12-08-1985"
 
 
-def fake_services(tmp_path: Path, *, kb: Any = None, lookup: Any = None, state: Any = None) -> SimpleNamespace:
+def fake_services(tmp_path: Path, *, kb: Any = None, lookup: Any = None, state: Any = None,
+                  **settings: Any) -> SimpleNamespace:
     """A Services-shaped object: the real ConversationService over the shared fakes and a SQLite journal."""
     state = state or InMemoryStateStore()
     journal = SQLiteJournal(tmp_path / "journal.sqlite3")
@@ -33,9 +34,8 @@ def fake_services(tmp_path: Path, *, kb: Any = None, lookup: Any = None, state: 
     kb = kb or FakeKnowledgeBase()
     conversation = ConversationService(kb, lookup, state, journal=journal,
                                        now=lambda: datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
-    settings = Settings(_env_file=None, data_dir=tmp_path)
     return SimpleNamespace(conversation=conversation, state=state, journal=journal, lookup=lookup, kb=kb,
-                           settings=settings)
+                           settings=Settings(_env_file=None, data_dir=tmp_path, **settings))
 
 
 def bot_settings(api: FakeBotApi, **overrides: Any) -> TelegramSettings:

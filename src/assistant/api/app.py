@@ -47,17 +47,22 @@ caller is an anonymous citizen (chat, search, feedback; rate-limited). Every err
 def create_app(services: Any, *, key_store: ApiKeyStore | None = None) -> FastAPI:
     """Build the app around a Services object (settings, knowledge, conversation, household_lookup, state)."""
     settings = services.settings
+    webhook = _telegram_webhook(services)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         warm_up = getattr(services, "warm_up", None)
         if callable(warm_up):
             warm_up()
+        if webhook is not None:
+            await webhook.start()
         # Sync routes run in this pool. More threads than the CPU can serve only fight over the GIL,
         # which starves the thread that runs a batch of query embeddings for everyone waiting.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api.worker_threads
         log.info("api started")
         yield
+        if webhook is not None:
+            await webhook.stop()
         close = getattr(services, "close", None)
         if callable(close):
             close()
@@ -84,6 +89,8 @@ def create_app(services: Any, *, key_store: ApiKeyStore | None = None) -> FastAP
     install_error_handlers(app)
     for module in (chat, search, eligibility, admin, health):
         app.include_router(module.router)
+    if webhook is not None:
+        app.include_router(webhook.router())
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
@@ -92,6 +99,15 @@ def create_app(services: Any, *, key_store: ApiKeyStore | None = None) -> FastAP
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_offline_docs(app)
     return app
+
+
+def _telegram_webhook(services: Any) -> Any:
+    """The Telegram bot in webhook mode when ``telegram.webhook_url`` is set (see assistant.telegram.webhook)."""
+    if not services.settings.telegram.webhook_url:
+        return None
+    from assistant.telegram.webhook import TelegramWebhook
+
+    return TelegramWebhook(services, services.settings.telegram)
 
 
 def app_from_environment() -> FastAPI:

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "assistant.cli.eval_commands",
     "assistant.cli.api_commands",
     "assistant.cli.export_commands",
+    "assistant.cli.bot_commands",
 )
 
 

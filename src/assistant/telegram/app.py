@@ -11,12 +11,12 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from telegram import BotCommand, Update
-from telegram.error import InvalidToken, TelegramError
+from telegram import Bot, BotCommand, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, ContextTypes
 
 from assistant.dialogue.texts import load_texts
@@ -43,6 +43,11 @@ MISSING_TOKEN = (
 REJECTED_TOKEN = (
     "Token bot ditolak oleh server Bot API. Periksa ASSISTANT_TELEGRAM__TOKEN (salin ulang dari @BotFather) "
     "dan ASSISTANT_TELEGRAM__BASE_URL bila memakai server Bot API sendiri."
+)
+
+UNREACHABLE = (
+    "Server Bot API tidak dapat dihubungi. Periksa jaringan, atau ASSISTANT_TELEGRAM__BASE_URL bila memakai "
+    "server Bot API sendiri."
 )
 
 
@@ -154,6 +159,26 @@ async def shutdown_executor(application: Application) -> None:
         executor.shutdown(wait=False, cancel_futures=True)
 
 
+@contextlib.asynccontextmanager
+async def _token_errors() -> AsyncIterator[None]:
+    """A rejected token or an unreachable Bot API as a ConfigurationError that says what to set."""
+    try:
+        yield
+    except InvalidToken as exc:
+        raise ConfigurationError(REJECTED_TOKEN) from exc
+    except NetworkError as exc:
+        raise ConfigurationError(UNREACHABLE) from exc
+
+
+async def verify_token(settings: TelegramSettings) -> str:
+    """Ask the Bot API who the bot is (getMe); returns its username. Fails fast before anything heavy loads."""
+    protect_logs()
+    kwargs = {"base_url": settings.base_url} if settings.base_url else {}
+    async with _token_errors():
+        async with Bot(require_token(settings), **kwargs) as bot:
+            return bot.username
+
+
 async def run_polling(application: Application, stop: asyncio.Event | None = None) -> None:
     """Long-poll until ``stop`` is set (or SIGINT/SIGTERM); a rejected token raises ConfigurationError."""
     stop = stop or asyncio.Event()
@@ -161,10 +186,8 @@ async def run_polling(application: Application, stop: asyncio.Event | None = Non
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(sig, stop.set)
-    try:
+    async with _token_errors():
         await application.initialize()  # getMe: checks the token
-    except InvalidToken as exc:
-        raise ConfigurationError(REJECTED_TOKEN) from exc
     try:
         assert application.updater is not None
         await application.start()

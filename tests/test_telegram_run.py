@@ -1,0 +1,92 @@
+"""Running the bot: token checks and exit codes of `assistant bot`, and webhook mode inside the FastAPI app."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from assistant.api.app import create_app
+from assistant.errors import ConfigurationError
+from assistant.settings import TelegramSettings
+from assistant.telegram.app import build_application, run_polling
+from tests.support.fake_telegram import fake_bot_api
+from tests.support.servers import free_port
+from tests.support.telegram_bot import TOKEN, fake_services
+
+REPO = Path(__file__).resolve().parents[1]
+USER = 6001
+
+
+@pytest.fixture
+def api():
+    with fake_bot_api(TOKEN) as fake:
+        yield fake
+
+
+def _cli(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    clean.update({"PYTHONPATH": str(REPO / "src"), "ASSISTANT_DATA_DIR": str(tmp_path / "data"), **env})
+    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=clean, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_missing_token_fails_with_what_to_set(tmp_path) -> None:
+    with pytest.raises(ConfigurationError, match="ASSISTANT_TELEGRAM__TOKEN"):
+        build_application(fake_services(tmp_path), TelegramSettings())
+    result = _cli(["bot"], {}, tmp_path)
+    assert result.returncode == 2
+    assert "ASSISTANT_TELEGRAM__TOKEN" in result.stderr and "BotFather" in result.stderr
+
+
+def test_rejected_token_fails_with_a_clear_error_and_non_zero_exit(api, tmp_path) -> None:
+    app = build_application(fake_services(tmp_path), TelegramSettings(token="999:wrong", base_url=api.base_url))
+    with pytest.raises(ConfigurationError, match="ditolak"):
+        asyncio.run(run_polling(app))
+    result = _cli(["bot"], {"ASSISTANT_TELEGRAM__TOKEN": "999:wrong", "ASSISTANT_TELEGRAM__BASE_URL": api.base_url},
+                  tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert "ditolak" in result.stderr and "ASSISTANT_TELEGRAM__TOKEN" in result.stderr
+    assert "999:wrong" not in result.stderr + result.stdout
+
+
+def test_webhook_mode_is_served_by_the_api_and_refuses_a_wrong_secret(api, tmp_path) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram/webhook"
+    telegram = TelegramSettings(token=TOKEN, base_url=api.base_url, webhook_url=url, webhook_secret="s3cret-Token_1")
+    services = fake_services(tmp_path, telegram=telegram)
+    server = uvicorn.Server(uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_config=None,
+                                           lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        api.wait_for(lambda: server.started and api.webhook)
+        assert api.webhook == {"url": url, "secret_token": "s3cret-Token_1"}
+        api.send_text(USER, "Apa syarat PKH?")  # the fake posts it to the webhook with the secret
+        (answer,) = api.wait_messages(USER, 1)
+        assert "DTSEN" in answer and "[1]" in answer
+
+        update = {"update_id": 99, "message": api.message(USER, "Kapan jadwal pencairan PKH?")}
+        wrong = httpx.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"})
+        missing = httpx.post(url, json=update)
+        assert wrong.status_code == 403 and missing.status_code == 403
+        assert wrong.json()["error"]["code"] == "forbidden"
+        time.sleep(0.5)
+        assert len(api.texts_to(USER)) == 1 and len(services.kb.asked) == 1
+    finally:
+        server.should_exit = True
+        thread.join(15)
+
+
+def test_webhook_mode_needs_a_secret(api, tmp_path) -> None:
+    telegram = TelegramSettings(token=TOKEN, base_url=api.base_url, webhook_url="https://example.org/tg")
+    with pytest.raises(ConfigurationError, match="WEBHOOK_SECRET"):
+        create_app(fake_services(tmp_path, telegram=telegram))
