@@ -173,9 +173,9 @@ async def _token_errors() -> AsyncIterator[None]:
 async def verify_token(settings: TelegramSettings) -> str:
     """Ask the Bot API who the bot is (getMe); returns its username. Fails fast before anything heavy loads."""
     protect_logs()
-    kwargs = {"base_url": settings.base_url} if settings.base_url else {}
+    bot = Bot(require_token(settings), base_url=settings.base_url) if settings.base_url else Bot(require_token(settings))
     async with _token_errors():
-        async with Bot(require_token(settings), **kwargs) as bot:
+        async with bot:
             return bot.username
 
 
