@@ -73,7 +73,7 @@ def build_index(model: str, data_dir: Path, cases):
     started = time.perf_counter()
     report = services.ingest(REPO / "knowledge")
     ingest_s = time.perf_counter() - started
-    known = {d["doc_id"] for d in services.documents()}
+    known = {d.doc_id for d in services.documents()}
     for case in cases:  # warm the stemmer and typo caches so no mode pays them alone
         services.knowledge.search(case.question, k=5, mode="lexical")
     return services, {"model_id": services.embedder.model_id, "chunks": report.chunks, "docs": report.documents,

@@ -7,7 +7,7 @@ import logging
 import pytest
 from click.testing import CliRunner
 
-from tests.test_api_support import FakeServices
+from tests.test_api_support import fake_services
 
 
 @pytest.fixture()
@@ -18,11 +18,18 @@ def serve_calls(monkeypatch):
 
     calls: dict[str, object] = {"ensure_index": 0}
 
-    class Services(FakeServices):
-        def ensure_index(self, progress=None):
-            calls["ensure_index"] += 1
+    def build(settings):
+        services = fake_services(settings)
+        ensure_index = services.ensure_index
 
-    monkeypatch.setattr(assistant.services, "build_services", lambda settings: Services(settings=settings))
+        def counted(progress=None):
+            calls["ensure_index"] += 1
+            return ensure_index(progress)
+
+        services.ensure_index = counted
+        return services
+
+    monkeypatch.setattr(assistant.services, "build_services", build)
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.update(app=app, **kw))
     root = logging.getLogger()
     before = list(root.handlers), root.level

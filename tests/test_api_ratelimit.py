@@ -99,18 +99,3 @@ def test_redis_limits_are_shared_between_app_instances(tmp_path, redis_state):
     keys = list(redis_state._redis.scan_iter(match=redis_state._prefix + "rl:client:*"))
     assert len(keys) == 1 and "testclient" not in keys[0]  # identities are hashed
     assert 0 < redis_state._redis.ttl(keys[0]) <= 61
-
-
-@pytest.mark.redis
-def test_redis_shares_cited_passages_between_workers(tmp_path, redis_state):
-    """A citation answered by one worker opens on another (passages kept in the shared state)."""
-    from tests.test_api_support import CHUNKS, FakeKnowledge
-
-    a = make_harness(tmp_path / "a", state=redis_state)
-    b = make_harness(tmp_path / "b", state=redis_state)
-    for h in (a, b):
-        h.services.knowledge = FakeKnowledge(with_chunk_lookup=False)
-    assert b.client.get("/v1/chunks/pkh-besaran%231").status_code == 404
-    assert a.client.post("/v1/chat", json={"message": QUESTION}).status_code == 200
-    r = b.client.get("/v1/chunks/pkh-besaran%231")
-    assert r.status_code == 200 and r.json()["text"] == CHUNKS[0].text

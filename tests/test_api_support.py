@@ -1,4 +1,4 @@
-"""Shared helpers for the API tests (no tests here): a fake-backed Services object and a uvicorn runner.
+"""Shared helpers for the API tests (no tests here): Services built from the shared fakes, and a uvicorn runner.
 
 ``create_fake_app`` is also a ``uvicorn --factory`` target (``tests.test_api_support:create_fake_app``); it reads its data
 folder from ASSISTANT_DATA_DIR, so a test can create API keys in the same SQLite file.
@@ -11,16 +11,26 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from assistant.adapters.fakes import ScriptedConversation
+from assistant.adapters.fakes import (
+    FakeHousehold,
+    FakeHouseholdLookup,
+    FakeKnowledgeBase,
+    HashEmbedder,
+    InMemoryVectorIndex,
+    ScriptedConversation,
+    sample_status,
+)
 from assistant.adapters.state import InMemoryStateStore
-from assistant.errors import AccessDeniedError, IndexNotReadyError, NotFoundError
+from assistant.errors import IndexNotReadyError
 from assistant.models import Chunk, Citation, Reply, ScoredChunk
+from assistant.ports import StateStore
+from assistant.services import Services
 from assistant.settings import Settings
 from tests.support.servers import free_port
 
@@ -74,11 +84,10 @@ log = logging.getLogger("tests.fake_conversation")
 
 
 class FakeConversation(ScriptedConversation):
-    """ScriptedConversation plus feedback/forget; it logs the raw text, as a careless component might."""
+    """The shared ScriptedConversation, logging the raw text as a careless component might; one question fails."""
 
     def __init__(self) -> None:
         super().__init__({QUESTION: PKH_REPLY})
-        self.feedback_given: list[tuple[str, str, str | None]] = []
 
     def reply(self, **kwargs: Any) -> Reply:
         log.info("conversation got: %s", kwargs["text"])
@@ -86,75 +95,30 @@ class FakeConversation(ScriptedConversation):
             raise IndexNotReadyError("Indeks pengetahuan belum dibuat. Jalankan dulu: assistant ingest")
         return super().reply(**kwargs)
 
-    def feedback(self, answer_id: str, rating: str, comment: str | None = None) -> None:
-        if not answer_id.startswith("ans-"):
-            raise NotFoundError("Jawaban dengan id itu tidak ditemukan.")
-        self.feedback_given.append((answer_id, rating, comment))
 
-    def forget(self, user_id: str) -> None:
-        return None
-
-
-class FakeKnowledge:
-    """Search by word overlap over CHUNKS; ``with_chunk_lookup`` toggles the optional ``chunk`` method."""
-
-    def __init__(self, with_chunk_lookup: bool = True) -> None:
-        self.searches: list[tuple[str, int, Any]] = []
-        if with_chunk_lookup:
-            self.chunk = lambda chunk_id: next((c for c in CHUNKS if c.chunk_id == chunk_id), None)
-
-    def search(self, query: str, k: int = 5, filters: Any = None) -> list[ScoredChunk]:
-        self.searches.append((query, k, filters))
-        words = set(query.lower().split())
-        scored = [ScoredChunk(c, len(words & set(c.text.lower().split())) / 10) for c in CHUNKS]
-        return sorted(scored, key=lambda s: -s.score)[:k]
-
-    def ask(self, question: str, audience: str = "citizen", filters: Any = None):  # pragma: no cover
-        raise NotImplementedError
-
-
-class FakeHouseholdLookup:
+def fake_lookup() -> FakeHouseholdLookup:
     """Two households; region scoping like the real registry (a key's region is a code prefix)."""
-
-    households = {NIK_IN_REGION: "320401", NIK_OUT_OF_REGION: "330101"}
-
-    def __init__(self) -> None:
-        self.calls: list[dict[str, Any]] = []
-
-    def facilitator_status(self, *, actor: str, regions, nik: str, as_of: str | None = None) -> dict[str, Any]:
-        self.calls.append({"actor": actor, "regions": tuple(regions), "nik": nik, "as_of": as_of})
-        region = self.households.get(nik)
-        if region is None:
-            raise NotFoundError("NIK tidak ditemukan di data terpadu.")
-        if not any(region.startswith(r) for r in regions):
-            raise AccessDeniedError("NIK ini berada di luar wilayah tugas Anda.")
-        return {"nik": f"{nik[:4]}********{nik[-4:]}", "registered": True, "region_code": region,
-                "programs": [{"program": "pkh", "status": "eligible"}]}
-
-    def citizen_status(self, **kwargs: Any) -> dict[str, Any]:  # pragma: no cover - not used by the API
-        raise AccessDeniedError("Verifikasi gagal.")
+    return FakeHouseholdLookup([
+        FakeHousehold(NIK_IN_REGION, "1990-01-01", "320401", sample_status("3204********0001")),
+        FakeHousehold(NIK_OUT_OF_REGION, "1990-01-01", "330101", sample_status("3301********0002")),
+    ])
 
 
-@dataclass
-class FakeServices:
-    settings: Settings
-    state: Any = field(default_factory=InMemoryStateStore)
-    knowledge: Any = field(default_factory=FakeKnowledge)
-    conversation: FakeConversation = field(default_factory=FakeConversation)
-    household_lookup: FakeHouseholdLookup = field(default_factory=FakeHouseholdLookup)
-    registry: Any = None
-    ingest_calls: list[Any] = field(default_factory=list)
-    checks: dict[str, bool] = field(default_factory=lambda: {"index": True, "registry": True})
+def fake_index(chunks: tuple[Chunk, ...] = CHUNKS) -> InMemoryVectorIndex:
+    """An in-memory index with one active generation of ``chunks`` (what readiness looks at)."""
+    embedder = HashEmbedder()
+    index = InMemoryVectorIndex()
+    vectors = embedder.embed_passages([c.text for c in chunks])
+    index.activate(index.build(chunks, vectors, [""] * len(chunks), info={"model_id": embedder.model_id}))
+    return index
 
-    def ready(self) -> dict[str, bool]:
-        return dict(self.checks)
 
-    def ingest(self, path=None) -> dict[str, Any]:
-        self.ingest_calls.append(path)
-        return {"documents": 2, "chunks": len(CHUNKS)}
-
-    def documents(self) -> list[dict[str, Any]]:
-        return [{"doc_id": c.doc_id, "title": c.title, "chunks": 1} for c in CHUNKS]
+def fake_services(settings: Settings, *, state: StateStore | None = None) -> Services:
+    """The real Services, with the shared fakes for the parts the API tests drive (registry: SQLite)."""
+    return Services(
+        settings, embedder=HashEmbedder(), index=fake_index(), knowledge=FakeKnowledgeBase(CHUNKS),
+        state=state or InMemoryStateStore(), conversation=FakeConversation(), household_lookup=fake_lookup(),
+    )
 
 
 def make_settings(data_dir: Path, **api: Any) -> Settings:
@@ -168,7 +132,7 @@ def create_fake_app():
 
     settings = Settings(_env_file=None)
     configure_logging("INFO")
-    return create_app(FakeServices(settings=settings))
+    return create_app(fake_services(settings))
 
 
 class UvicornProcess:
@@ -210,7 +174,7 @@ class UvicornProcess:
 class ApiHarness:
     """An app on fake services with a facilitator (regions 3204, 3205) and an admin key."""
 
-    services: FakeServices
+    services: Services
     app: Any
     client: Any
     facilitator: dict[str, str]
@@ -224,9 +188,7 @@ def make_harness(data_dir: Path, *, state: Any = None, configure: Any = None, **
 
     from assistant.api.app import create_app
 
-    services = FakeServices(settings=make_settings(data_dir, **api))
-    if state is not None:
-        services.state = state
+    services = fake_services(make_settings(data_dir, **api), state=state)
     if configure is not None:
         configure(services)
     app = create_app(services)

@@ -254,7 +254,7 @@ def test_registry_unavailable_message(kb, state, journal) -> None:
 def test_facilitator_gives_nik_directly_within_regions(service, lookup) -> None:
     reply = say(service, NIK, user="fasil", role="facilitator", regions=["3204"])
     assert reply.intent == "status_check" and reply.extra["status_outcome"] == "verified"
-    assert lookup.calls[-1] == ("facilitator", {"actor": "fasil", "regions": ["3204"], "nik": NIK})
+    assert lookup.calls[-1] == ("facilitator", {"actor": "fasil", "regions": ["3204"], "nik": NIK, "as_of": None})
     assert "Komponen: sd (B***) Rp900.000" in reply.text
     outside = say(service, f"cek NIK {OTHER_NIK}", user="fasil", role="facilitator", regions=["3204"])
     assert outside.refused and "luar wilayah" in outside.text and OTHER_NIK not in outside.text

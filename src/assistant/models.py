@@ -50,6 +50,54 @@ class Chunk:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """One indexed document as the channels list and cite it: its front-matter and how many chunks it has.
+
+    ``chunk_id`` and ``section`` are those of the document's first chunk, so a citation of the whole
+    document still opens a passage.
+    """
+
+    doc_id: str
+    title: str
+    program: str = ""
+    audience: str = "both"
+    source_url: str = ""
+    source_year: int | None = None
+    confidence: str | None = None
+    chunks: int = 0
+    chunk_id: str = ""
+    section: str = ""
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What one ingest run did."""
+
+    documents: int
+    chunks: int
+    embedded: int
+    reused: int
+    changed_documents: list[str] = field(default_factory=list)
+    removed_documents: list[str] = field(default_factory=list)
+    unchanged: bool = False
+    generation: str = ""
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        if self.unchanged:
+            return (
+                f"Tidak ada perubahan: {self.documents} dokumen, {self.chunks} potongan, "
+                f"tidak ada yang di-embed ulang ({self.seconds:.1f} dtk)."
+            )
+        return (
+            f"Indeks baru aktif: {self.documents} dokumen, {self.chunks} potongan; "
+            f"{self.embedded} potongan di-embed, {self.reused} dipakai ulang; "
+            f"{len(self.changed_documents)} dokumen berubah/baru, {len(self.removed_documents)} dihapus "
+            f"({self.seconds:.1f} dtk)."
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ScoredChunk:
     chunk: Chunk
     score: float

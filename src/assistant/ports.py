@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from assistant.models import Answer, AuditEntry, Chunk, Household, Reply, ScoredChunk
+from assistant.models import (
+    Answer,
+    AuditEntry,
+    Chunk,
+    DocumentInfo,
+    Household,
+    IngestReport,
+    Reply,
+    ScoredChunk,
+)
 
 
 class Embedder(Protocol):
     """Turns text into unit-length vectors. Queries and passages may use different prompts (e5)."""
 
-    model_id: str
-    dimension: int
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def warm_up(self) -> None:
+        """Load the model now, so the first query does not wait for it."""
+        ...
 
 
 class VectorIndex(Protocol):
@@ -34,12 +51,21 @@ class VectorIndex(Protocol):
 
     def activate(self, snapshot: IndexSnapshot) -> None: ...
 
+    def close(self) -> None:
+        """Release the client (connections, file handles); the index is not used afterwards."""
+        ...
+
 
 class IndexSnapshot(Protocol):
     """One immutable generation of the index."""
 
-    name: str
-    info: Mapping[str, Any]  # embedding model id, dimension, built_at, doc hashes
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def info(self) -> Mapping[str, Any]:
+        """Embedding model id, dimension, built_at, doc hashes."""
+        ...
 
     def query(self, vector: np.ndarray, k: int, where: Mapping[str, Any] | None = None) -> list[tuple[str, float]]: ...
 
@@ -48,6 +74,17 @@ class IndexSnapshot(Protocol):
         ...
 
     def vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]: ...
+
+
+class ProgressBar(Protocol):
+    """Where ingest reports embedding progress (the CLI passes a tqdm-backed one)."""
+
+    def update(self, n: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+ProgressFactory = Callable[[int], ProgressBar]
 
 
 class AnswerGenerator(Protocol):
@@ -72,6 +109,8 @@ class StateStore(Protocol):
     def incr(self, key: str, ttl_seconds: int) -> int:
         """Increment a counter; the expiry is set when the counter is created (fixed window)."""
         ...
+
+    def close(self) -> None: ...
 
 
 class HouseholdLookup(Protocol):
@@ -101,19 +140,50 @@ class Conversation(Protocol):
         text: str,
         audience: str | None = None,
         conversation_id: str | None = None,
-    ) -> Reply: ...
+        regions: Sequence[str] | None = None,
+    ) -> Reply:
+        """Answer one message. ``role`` comes from authentication; ``regions`` are a facilitator's."""
+        ...
+
+    def feedback(self, answer_id: str, rating: str, comment: str | None = None) -> None:
+        """Record a rating ("up"/"down") on an answer; ``NotFoundError`` for an unknown answer id."""
+        ...
+
+    def forget(self, user_id: str) -> int:
+        """Erase the user's memory and logged interactions; returns how many rows were deleted."""
+        ...
 
 
 class KnowledgeBase(Protocol):
     """Grounded retrieval and answering over the indexed guidelines (``assistant.rag.pipeline``)."""
 
-    def search(self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> list[ScoredChunk]: ...
+    def search(
+        self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None, mode: str | None = None
+    ) -> list[ScoredChunk]:
+        """Best chunks; ``mode`` is "hybrid", "dense" or "lexical" (None: the configured one)."""
+        ...
 
     def ask(self, question: str, audience: str = "citizen", filters: Mapping[str, Any] | None = None) -> Answer:
         """Answer from the index only; ``Answer.refused`` is true when grounding is too weak.
 
         ``filters`` keys: "program" and/or "audience" (exact match on chunk metadata).
         """
+        ...
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        """The indexed chunk with this id (a cited passage), or None."""
+        ...
+
+    def document(self, doc_id: str) -> DocumentInfo | None:
+        """The indexed document with this id (title and link for a citation), or None."""
+        ...
+
+    def documents(self) -> list[DocumentInfo]:
+        """Every indexed document, by doc id."""
+        ...
+
+    def ingest(self, path: Path, *, rebuild: bool = False, progress: ProgressFactory | None = None) -> IngestReport:
+        """Index the documents under ``path`` (only what changed is re-embedded) and switch to them."""
         ...
 
 
@@ -135,3 +205,5 @@ class Registry(Protocol):
         ...
 
     def record_audit(self, entry: AuditEntry) -> None: ...
+
+    def close(self) -> None: ...

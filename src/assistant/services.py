@@ -1,7 +1,8 @@
 """The one composition root: ``build_services(settings) -> Services``.
 
 Parts are built lazily on first use, so a command that only touches the registry never loads the
-embedding model, and tests can pass their own settings (or replace a part) explicitly.
+embedding model. Tests pass their own settings and may hand in any part (a fake from
+``assistant.adapters.fakes``) to the constructor. ``close()`` releases what was built.
 """
 
 from __future__ import annotations
@@ -9,27 +10,64 @@ from __future__ import annotations
 import logging
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
+from assistant.dialogue.journal import Journal
+from assistant.eligibility.parameters import Parameters
 from assistant.errors import AssistantError
+from assistant.models import DocumentInfo, IngestReport
+from assistant.ports import (
+    AnswerGenerator,
+    Conversation,
+    Embedder,
+    HouseholdLookup,
+    KnowledgeBase,
+    ProgressFactory,
+    Registry,
+    StateStore,
+    VectorIndex,
+)
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
 
+# The parts close() releases, in order: the channels' conversation first, the stores it writes to last.
+_CLOSEABLE = ("journal", "registry", "state", "index")
+
 
 class Services:
-    def __init__(self, settings: Settings) -> None:
+    """Every part one process needs, each typed by its port. Build once per process; ``close()`` at exit."""
+
+    settings: Settings
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        index: VectorIndex | None = None,
+        knowledge: KnowledgeBase | None = None,
+        state: StateStore | None = None,
+        registry: Registry | None = None,
+        household_lookup: HouseholdLookup | None = None,
+        journal: Journal | None = None,
+        conversation: Conversation | None = None,
+    ) -> None:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+        given = {"embedder": embedder, "index": index, "knowledge": knowledge, "state": state,
+                 "registry": registry, "household_lookup": household_lookup, "journal": journal,
+                 "conversation": conversation}
+        # A given part takes the place of the lazily built one (cached_property reads the instance dict first).
+        self.__dict__.update({name: part for name, part in given.items() if part is not None})
 
     @cached_property
-    def embedder(self):
+    def embedder(self) -> Embedder:
         from assistant.adapters.st_embedder import SentenceTransformerEmbedder
 
         return SentenceTransformerEmbedder(self.settings.embedding, self.settings.models_dir)
 
     @cached_property
-    def index(self):
+    def index(self) -> VectorIndex:
         from assistant.adapters.chroma_index import ChromaVectorIndex
 
         return ChromaVectorIndex(
@@ -39,7 +77,7 @@ class Services:
         )
 
     @cached_property
-    def generator(self):
+    def generator(self) -> AnswerGenerator | None:
         if self.settings.generator == "llm":
             from assistant.adapters.langchain_generator import LangChainGenerator
 
@@ -47,16 +85,17 @@ class Services:
         return None  # the knowledge base builds the extractive answerer over its own index
 
     @cached_property
-    def knowledge(self):
+    def knowledge(self) -> KnowledgeBase:
         from assistant.rag.pipeline import RagKnowledgeBase
 
         return RagKnowledgeBase(
             self.embedder, self.index, self.settings.retrieval, self.settings.answer, self.generator,
             answer_cache_size=self.settings.answer.cache_size,
+            chunk_words=self.settings.index.chunk_words, batch_size=self.settings.embedding.batch_size,
         )
 
     @cached_property
-    def state(self):
+    def state(self) -> StateStore:
         from assistant.adapters.state import InMemoryStateStore, RedisStateStore
 
         if self.settings.redis_url:
@@ -64,19 +103,17 @@ class Services:
         return InMemoryStateStore()
 
     @cached_property
-    def registry(self):
+    def registry(self) -> Registry:
         from assistant.adapters.registries import build_registry
 
         return build_registry(self.settings)
 
     @cached_property
-    def eligibility_parameters(self):
-        from assistant.eligibility.parameters import Parameters
-
+    def eligibility_parameters(self) -> Parameters:
         return Parameters.load(self.settings.registry.eligibility_parameters)
 
     @cached_property
-    def household_lookup(self):
+    def household_lookup(self) -> HouseholdLookup:
         from assistant.registry.access import RegistryAccess
 
         return RegistryAccess(
@@ -88,16 +125,16 @@ class Services:
         )
 
     @cached_property
-    def journal(self):
+    def journal(self) -> Journal:
         from assistant.adapters.sqlite_journal import SQLiteJournal, default_journal_path
 
         return SQLiteJournal(default_journal_path(self.settings.data_dir))
 
     @cached_property
-    def conversation(self):
+    def conversation(self) -> Conversation:
         return self.build_conversation()
 
-    def build_conversation(self, *, journal: bool = True):
+    def build_conversation(self, *, journal: bool = True) -> Conversation:
         """A conversation service; evaluation runs pass journal=False so they leave no logs behind."""
         from assistant.dialogue.service import ConversationService
 
@@ -116,32 +153,24 @@ class Services:
         warm_text()
         self.embedder.warm_up()
         try:
-            self.knowledge.retriever()
+            self.knowledge.documents()  # loads the active generation's chunks and lexical index
         except AssistantError:
             log.warning("index not ready at warm-up; run `assistant ingest`")
 
-    def ingest(self, path: Path | None = None, *, rebuild: bool = False, progress=None):
-        from assistant.rag.ingest import ingest
-
-        report = ingest(
-            Path(path or self.settings.index.knowledge_dir),
-            embedder=self.embedder,
-            index=self.index,
-            chunk_words=self.settings.index.chunk_words,
-            rebuild=rebuild,
-            progress=progress,
-            batch_size=self.settings.embedding.batch_size,
+    def ingest(
+        self, path: Path | None = None, *, rebuild: bool = False, progress: ProgressFactory | None = None
+    ) -> IngestReport:
+        return self.knowledge.ingest(
+            Path(path or self.settings.index.knowledge_dir), rebuild=rebuild, progress=progress
         )
-        self.knowledge.reload()
-        return report
 
-    def ensure_index(self, progress=None):
+    def ensure_index(self, progress: ProgressFactory | None = None) -> IngestReport | None:
         """Build the index from the default knowledge folder when none exists yet (first start)."""
         if self.index.active() is None:
             return self.ingest(progress=progress)
         return None
 
-    def documents(self) -> list[dict[str, Any]]:
+    def documents(self) -> list[DocumentInfo]:
         return self.knowledge.documents()
 
     def ready(self) -> dict[str, bool]:
@@ -160,6 +189,18 @@ class Services:
             log.warning("registry readiness check failed", exc_info=True)
             checks["registry"] = False
         return checks
+
+    def close(self) -> None:
+        """Close the parts that were built or given (registry connections, journal, state store, index client)."""
+        built = self.__dict__
+        for name in _CLOSEABLE:
+            part = built.pop(name, None)
+            if part is None:
+                continue
+            try:
+                part.close()
+            except Exception:  # noqa: BLE001 - one failing close must not keep the others open
+                log.warning("closing %s failed", name, exc_info=True)
 
 
 def build_services(settings: Settings) -> Services:

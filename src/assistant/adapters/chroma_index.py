@@ -20,6 +20,7 @@ import numpy as np
 
 from assistant.errors import ConfigurationError, IndexNotReadyError
 from assistant.models import Chunk
+from assistant.ports import IndexSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +171,7 @@ class ChromaVectorIndex:
             )
         return ChromaSnapshot(collection, info)
 
-    def activate(self, snapshot: ChromaSnapshot) -> None:
+    def activate(self, snapshot: IndexSnapshot) -> None:
         """Switch the pointer, then drop older generations (replaced ones and crashed builds).
 
         Generation names sort by build time, so a newer build running in parallel is left alone.
@@ -184,3 +185,7 @@ class ChromaVectorIndex:
     def heartbeat(self) -> bool:
         self._client.heartbeat()
         return True
+
+    def close(self) -> None:
+        """Release the client (the embedded store's files, or the server connection pool)."""
+        self._client.close()  # type: ignore[attr-defined]  # on every client since chromadb 1.0, not in ClientAPI

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import hashlib
 import re
+import uuid
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-from assistant.errors import AccessDeniedError, NotFoundError, RateLimitedError, RegistryUnavailableError
-from assistant.models import Answer, Chunk, Citation, Reply, ScoredChunk
+import numpy as np
+
+from assistant.dialogue.journal import RATINGS
+from assistant.errors import (
+    AccessDeniedError,
+    InputError,
+    NotFoundError,
+    RateLimitedError,
+    RegistryUnavailableError,
+)
+from assistant.models import Answer, Chunk, Citation, DocumentInfo, IngestReport, Reply, ScoredChunk
+from assistant.ports import IndexSnapshot, ProgressFactory
 
 
 class ScriptedConversation:
@@ -26,6 +39,8 @@ class ScriptedConversation:
             text="Maaf, saya belum punya jawabannya.", refused=True, intent="unknown", conversation_id="", answer_id=""
         )
         self.calls: list[dict[str, Any]] = []
+        self.feedback_given: list[tuple[str, str, str | None]] = []
+        self._answer_ids: set[str] = set()
         self._conversations = 0
 
     def reply(
@@ -37,6 +52,7 @@ class ScriptedConversation:
         text: str,
         audience: str | None = None,
         conversation_id: str | None = None,
+        regions: Sequence[str] | None = None,
     ) -> Reply:
         self.calls.append(
             {
@@ -46,13 +62,31 @@ class ScriptedConversation:
                 "text": text,
                 "audience": audience,
                 "conversation_id": conversation_id,
+                "regions": list(regions) if regions is not None else None,
             }
         )
         if conversation_id is None:
             self._conversations += 1
             conversation_id = f"conv-{self._conversations}"
         reply = self.script.get(text, self.default)
-        return dataclasses.replace(reply, conversation_id=conversation_id, answer_id=reply.answer_id or f"ans-{len(self.calls)}")
+        answer_id = reply.answer_id or f"ans-{len(self.calls)}"
+        self._answer_ids.add(answer_id)
+        return dataclasses.replace(reply, conversation_id=conversation_id, answer_id=answer_id)
+
+    def feedback(self, answer_id: str, rating: str, comment: str | None = None) -> None:
+        """Like the real service: a bad rating is InputError, an answer id it never gave is NotFoundError."""
+        if rating not in RATINGS:
+            raise InputError("Penilaian harus 'up' atau 'down'.")
+        if answer_id not in self._answer_ids:
+            raise NotFoundError("Jawaban dengan id tersebut tidak ditemukan.", code="answer_not_found")
+        self.feedback_given.append((answer_id, rating, comment))
+
+    def forget(self, user_id: str) -> int:
+        """Drop the user's recorded calls; returns how many."""
+        kept = [c for c in self.calls if c["user_id"] != user_id]
+        deleted = len(self.calls) - len(kept)
+        self.calls[:] = kept
+        return deleted
 
 
 # --------------------------------------------------------------------------- knowledge base and registry fakes
@@ -106,6 +140,8 @@ class FakeKnowledgeBase:
         self.confidence = confidence
         self.asked: list[tuple[str, str]] = []
         self.searched: list[str] = []
+        self.search_calls: list[tuple[str, int, dict[str, Any] | None]] = []
+        self.ingested: list[Path] = []
 
     def _rank(self, query: str) -> list[ScoredChunk]:
         q = _fake_tokens(query)
@@ -114,8 +150,12 @@ class FakeKnowledgeBase:
         scored.sort(key=lambda item: -item[0])
         return [ScoredChunk(chunk=c, score=float(s)) for s, c in scored]
 
-    def search(self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None) -> list[ScoredChunk]:
+    def search(
+        self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None, mode: str | None = None
+    ) -> list[ScoredChunk]:
+        """Word-overlap ranking whatever the ``mode``."""
         self.searched.append(query)
+        self.search_calls.append((query, k, dict(filters) if filters is not None else None))
         hits = self._rank(query)
         if filters and filters.get("program"):
             hits = [h for h in hits if h.chunk.program == filters["program"]]
@@ -134,6 +174,37 @@ class FakeKnowledgeBase:
             text += " (Rujukan: pedoman program.)"
         return Answer(text=text, refused=False, citations=(citation,), confidence=self.confidence,
                       hits=tuple(hits))
+
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        return next((c for c in self.chunks if c.chunk_id == chunk_id), None)
+
+    def document(self, doc_id: str) -> DocumentInfo | None:
+        return next((d for d in self.documents() if d.doc_id == doc_id), None)
+
+    def documents(self) -> list[DocumentInfo]:
+        return documents_of(self.chunks)
+
+    def ingest(self, path: Path, *, rebuild: bool = False, progress: ProgressFactory | None = None) -> IngestReport:
+        """Records the call; the fake's chunks are fixed, so nothing is re-embedded."""
+        self.ingested.append(path)
+        return IngestReport(documents=len(self.documents()), chunks=len(self.chunks), embedded=0,
+                            reused=len(self.chunks), unchanged=True, generation="fake")
+
+
+def documents_of(chunks: Sequence[Chunk]) -> list[DocumentInfo]:
+    """One DocumentInfo per doc id (from its first chunk), sorted by doc id."""
+    first: dict[str, Chunk] = {}
+    counts: dict[str, int] = {}
+    for c in chunks:
+        first.setdefault(c.doc_id, c)
+        counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+    return [
+        DocumentInfo(doc_id=d, title=c.title, program=c.program, audience=c.audience, source_url=c.source_url,
+                     source_year=c.source_year, confidence=c.confidence, chunks=counts[d], chunk_id=c.chunk_id,
+                     section=c.section)
+        for d, c in sorted(first.items())
+    ]
 
 
 @dataclasses.dataclass
@@ -193,7 +264,7 @@ class FakeHouseholdLookup:
 
     def facilitator_status(self, *, actor: str, regions: Sequence[str], nik: str,
                            as_of: str | None = None) -> dict[str, Any]:
-        self.calls.append(("facilitator", {"actor": actor, "regions": list(regions), "nik": nik}))
+        self.calls.append(("facilitator", {"actor": actor, "regions": list(regions), "nik": nik, "as_of": as_of}))
         if self.unavailable:
             raise RegistryUnavailableError("Registri tidak dapat dihubungi.")
         household = self.households.get(nik)
@@ -202,3 +273,115 @@ class FakeHouseholdLookup:
         if not any(household.region_code.startswith(r) for r in regions):
             raise AccessDeniedError("NIK di luar wilayah tugas.")
         return copy.deepcopy(household.status)
+
+
+# --------------------------------------------------------------------------- embedder and vector index fakes
+
+
+class HashEmbedder:
+    """A deterministic ``Embedder``: hashed word and character-trigram features, unit length, stable across runs.
+
+    Texts sharing words get similar vectors, so retrieval over it behaves like a weak lexical model:
+    enough for tests of the plumbing around embeddings, with no model to load.
+    """
+
+    def __init__(self, dimension: int = 256) -> None:
+        self.dimension = dimension
+        self.model_id = f"hash-embedder-v1-{dimension}"
+
+    def _features(self, text: str) -> list[str]:
+        words = re.findall(r"\w+", text.lower())
+        grams = [w[i:i + 3] for w in words for i in range(max(1, len(w) - 2))]
+        return [f"w:{w}" for w in words] + [f"g:{g}" for g in grams]
+
+    def _embed(self, text: str) -> np.ndarray:
+        vector = np.zeros(self.dimension, dtype=np.float32)
+        for feature in self._features(text):
+            digest = hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
+            bucket = int.from_bytes(digest[:4], "little") % self.dimension
+            vector[bucket] += 1.0 if digest[4] & 1 else -1.0
+        norm = float(np.linalg.norm(vector))
+        if norm == 0.0:
+            vector[0] = 1.0  # empty text still gets a unit vector
+            return vector
+        return vector / norm
+
+    def warm_up(self) -> None:
+        """Nothing to load."""
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embed_passages(texts)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._embed(t) for t in texts])
+
+
+class InMemorySnapshot:
+    """One generation of ``InMemoryVectorIndex``: exact cosine search over a matrix."""
+
+    def __init__(self, name: str, chunks: Sequence[Chunk], vectors: np.ndarray, tokens: Sequence[str],
+                 info: Mapping[str, Any]) -> None:
+        self.name = name
+        self.info = dict(info)
+        self._chunks = list(chunks)
+        self._tokens = list(tokens)
+        self._vectors = np.asarray(vectors, dtype=np.float32)
+
+    def _allowed(self, chunk: Chunk, where: Mapping[str, Any] | None) -> bool:
+        for key, value in (where or {}).items():
+            if value in (None, ""):
+                continue
+            if key == "audience":
+                if chunk.audience not in (value, "both"):
+                    return False
+            elif getattr(chunk, key, None) != value:
+                return False
+        return True
+
+    def query(self, vector: np.ndarray, k: int, where: Mapping[str, Any] | None = None) -> list[tuple[str, float]]:
+        if not self._chunks:
+            return []
+        scores = self._vectors @ np.asarray(vector, dtype=np.float32).reshape(-1)
+        order = np.argsort(-scores, kind="stable")
+        found = [(self._chunks[i].chunk_id, float(scores[i])) for i in order if self._allowed(self._chunks[i], where)]
+        return found[:k]
+
+    def chunks_with_tokens(self) -> list[tuple[Chunk, str]]:
+        pairs = list(zip(self._chunks, self._tokens, strict=True))
+        return sorted(pairs, key=lambda pair: (pair[0].doc_id, pair[0].ordinal))
+
+    def vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        position = {c.chunk_id: i for i, c in enumerate(self._chunks)}
+        return {cid: self._vectors[position[cid]].copy() for cid in chunk_ids if cid in position}
+
+
+class InMemoryVectorIndex:
+    """A ``VectorIndex`` in process memory with the same generation semantics as the Chroma one."""
+
+    def __init__(self) -> None:
+        self._generations: dict[str, InMemorySnapshot] = {}
+        self._active: str | None = None
+        self._built = 0
+
+    def active(self) -> InMemorySnapshot | None:
+        return self._generations.get(self._active) if self._active else None
+
+    def build(self, chunks: Sequence[Chunk], vectors: np.ndarray, tokens: Sequence[str], *,
+              info: Mapping[str, Any]) -> InMemorySnapshot:
+        self._built += 1
+        name = f"mem-gen-{self._built:06d}-{uuid.uuid4().hex[:6]}"
+        snapshot = InMemorySnapshot(name, chunks, vectors, tokens, info)
+        self._generations[name] = snapshot
+        return snapshot
+
+    def activate(self, snapshot: IndexSnapshot) -> None:
+        """Switch to ``snapshot`` and drop older generations (names sort by build order)."""
+        self._active = snapshot.name
+        for name in [n for n in self._generations if n < snapshot.name]:
+            del self._generations[name]
+
+    def close(self) -> None:
+        self._generations.clear()
+        self._active = None

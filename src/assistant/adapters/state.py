@@ -79,6 +79,9 @@ class InMemoryStateStore:
             item = self._alive(key)
             return max(0, int(item[1] - self._clock() + 0.999)) if item else 0
 
+    def close(self) -> None:
+        """Nothing to release: the state lives in this object."""
+
 
 class RedisStateStore:
     """The same contract on Redis, with every key under a prefix."""
@@ -114,3 +117,6 @@ class RedisStateStore:
 
     def ping(self) -> bool:
         return bool(self._redis.ping())
+
+    def close(self) -> None:
+        self._redis.close()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -19,6 +20,10 @@ from assistant.api.metrics import ApiMetrics
 from assistant.api.middleware import RequestContextMiddleware
 from assistant.api.ratelimit import FixedWindowLimiter
 from assistant.api.routes import admin, chat, eligibility, health, search
+from assistant.services import Services
+
+if TYPE_CHECKING:
+    from assistant.telegram.webhook import TelegramWebhook
 
 STATIC_DIR = Path(__file__).parent / "static"
 log = logging.getLogger("assistant.api")
@@ -44,28 +49,26 @@ caller is an anonymous citizen (chat, search, feedback; rate-limited). Every err
 """
 
 
-def create_app(services: Any, *, key_store: ApiKeyStore | None = None) -> FastAPI:
-    """Build the app around a Services object (settings, knowledge, conversation, household_lookup, state)."""
+def create_app(services: Services, *, key_store: ApiKeyStore | None = None) -> FastAPI:
+    """Build the app around the process's Services; its lifespan warms them up and closes them at shutdown."""
     settings = services.settings
     webhook = _telegram_webhook(services)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):
-        warm_up = getattr(services, "warm_up", None)
-        if callable(warm_up):
-            warm_up()
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services.warm_up()
         if webhook is not None:
             await webhook.start()
         # Sync routes run in this pool. More threads than the CPU can serve only fight over the GIL,
         # which starves the thread that runs a batch of query embeddings for everyone waiting.
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api.worker_threads
         log.info("api started")
-        yield
-        if webhook is not None:
-            await webhook.stop()
-        close = getattr(services, "close", None)
-        if callable(close):
-            close()
+        try:
+            yield
+            if webhook is not None:
+                await webhook.stop()
+        finally:
+            services.close()
 
     app = FastAPI(
         title="Asisten Keluarga API",
@@ -101,7 +104,7 @@ def create_app(services: Any, *, key_store: ApiKeyStore | None = None) -> FastAP
     return app
 
 
-def _telegram_webhook(services: Any) -> Any:
+def _telegram_webhook(services: Services) -> TelegramWebhook | None:
     """The Telegram bot in webhook mode when ``telegram.webhook_url`` is set (see assistant.telegram.webhook)."""
     if not services.settings.telegram.webhook_url:
         return None

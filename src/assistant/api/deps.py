@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
 from assistant.api.errors import UnauthenticatedError
 from assistant.errors import AccessDeniedError
+from assistant.services import Services
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +28,9 @@ class Principal:
         return f"key:{self.key_id}" if self.key_id else "anon"
 
 
-def get_services(request: Request) -> Any:
-    return request.app.state.services
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
 
 
 def _token(x_api_key: str | None, authorization: str | None) -> str | None:
@@ -89,7 +91,7 @@ def require_admin(principal: Annotated[Principal, Depends(get_principal)]) -> Pr
     return principal
 
 
-ServicesDep = Annotated[Any, Depends(get_services)]
+ServicesDep = Annotated[Services, Depends(get_services)]
 CallerDep = Annotated[Principal, Depends(limited_principal)]
 FacilitatorDep = Annotated[Principal, Depends(require_facilitator)]
 AdminDep = Annotated[Principal, Depends(require_admin)]

@@ -34,16 +34,15 @@ def serve(settings: Settings, host: str | None, port: int | None, workers: int) 
     port = port or settings.api.port
     configure_logging(settings.log_level)
     services = build_services(settings)
-    ensure_index = getattr(services, "ensure_index", None)
-    if callable(ensure_index):
-        click.echo("Memeriksa indeks pengetahuan (dibuat bila belum ada)...", err=True)
-        ensure_index()
+    click.echo("Memeriksa indeks pengetahuan (dibuat bila belum ada)...", err=True)
+    services.ensure_index()
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     click.echo(f"Web chat: http://{shown}:{port}/   (dokumentasi API: http://{shown}:{port}/docs)")
     common: dict[str, Any] = {"host": host, "port": port, "log_config": None, "access_log": False, "proxy_headers": True}
     if workers == 1:
         uvicorn.run(create_app(services), **common)
     else:
+        services.close()  # each worker builds its own from the environment
         uvicorn.run("assistant.api.app:app_from_environment", factory=True, workers=workers, **common)
 
 

@@ -10,19 +10,14 @@ from pathlib import Path
 import click
 
 from assistant.adapters.state import InMemoryStateStore
+from assistant.ports import Registry
 from assistant.settings import Settings
 
 
-def _registry(settings: Settings):
+def _registry(settings: Settings) -> Registry:
     from assistant.adapters.registries import build_registry
 
     return build_registry(settings)
-
-
-def _close(registry) -> None:
-    close = getattr(registry, "close", None)
-    if callable(close):
-        close()
 
 
 def register(cli: click.Group) -> None:
@@ -42,7 +37,7 @@ def register(cli: click.Group) -> None:
         try:
             n = registry.add_households(households)
         finally:
-            _close(registry)
+            registry.close()
         click.echo(f"{n} rumah tangga diimpor dari {file.name}.")
 
     @registry_group.command("export")
@@ -56,7 +51,7 @@ def register(cli: click.Group) -> None:
         try:
             n = write_jsonl(registry.iter_households(), file)
         finally:
-            _close(registry)
+            registry.close()
         click.echo(f"{n} rumah tangga diekspor ke {file}.")
 
     @registry_group.command("seed")
@@ -74,7 +69,7 @@ def register(cli: click.Group) -> None:
             done = seed_registry(registry, n, seed, batch_size=batch_size,
                                  progress=lambda k: click.echo(f"  {k}/{n}", err=True) if k % 100_000 == 0 else None)
         finally:
-            _close(registry)
+            registry.close()
         click.echo(f"{done} rumah tangga sintetis dibuat dalam {time.perf_counter() - started:.1f} detik.")
 
     @registry_group.command("serve-http")
@@ -95,7 +90,7 @@ def register(cli: click.Group) -> None:
             pass
         finally:
             server.stop()
-            _close(registry)
+            registry.close()
 
     @cli.command("eligibility")
     @click.argument("nik")
@@ -112,7 +107,7 @@ def register(cli: click.Group) -> None:
             access = build_access(settings, registry, InMemoryStateStore())
             report = access.admin_status(actor=f"cli:{getpass.getuser()}", nik=nik, as_of=as_of)
         finally:
-            _close(registry)
+            registry.close()
         click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else render_text(report))
 
     @cli.command("eval-eligibility")

@@ -51,6 +51,8 @@ class Journal(Protocol):
         """Feedback joined with the question and answer it rates."""
         ...
 
+    def close(self) -> None: ...
+
 
 _FILLERS = re.compile(r"\b(?:min|kak|bang|bu|pak|mas|mbak|dong|ya|yah|sih|nih|deh|kah|tolong|mohon|admin)\b")
 _NIK_MASK = re.compile(r"\d{4}\*{8}\d{4}|\d{16}")

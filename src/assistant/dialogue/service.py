@@ -24,7 +24,7 @@ from assistant.dialogue.status_flow import StatusFlow, parse_birth_date
 from assistant.dialogue.texts import Texts, load_texts
 from assistant.errors import AssistantError, InputError, NotFoundError
 from assistant.input_text import checked_text
-from assistant.models import Answer, Chunk, Citation, Reply, ScoredChunk
+from assistant.models import Answer, Citation, DocumentInfo, Reply, ScoredChunk
 from assistant.ports import HouseholdLookup, KnowledgeBase, StateStore
 
 logger = logging.getLogger("assistant.dialogue")
@@ -97,7 +97,6 @@ class ConversationService:
         self._flow = StatusFlow(lookup, self._texts, self._cite)
         self._now = now
         self._off_topic_min_confidence = off_topic_min_confidence
-        self._doc_cache: dict[str, Chunk] = {}
 
     # ------------------------------------------------------------------ public API
 
@@ -305,39 +304,17 @@ class ConversationService:
     def _cite(self, doc_ids: Sequence[str]) -> tuple[Citation, ...]:
         citations = []
         for n, doc_id in enumerate(doc_ids, start=1):
-            chunk = self._doc_chunk(doc_id)
+            doc = self._document(doc_id)
             citations.append(Citation(
-                n=n, doc_id=doc_id, title=chunk.title if chunk else doc_id, section=chunk.section if chunk else "",
-                source_url=chunk.source_url if chunk else "", source_year=chunk.source_year if chunk else None,
-                chunk_id=chunk.chunk_id if chunk else "",
+                n=n, doc_id=doc_id, title=doc.title if doc else doc_id, section=doc.section if doc else "",
+                source_url=doc.source_url if doc else "", source_year=doc.source_year if doc else None,
+                chunk_id=doc.chunk_id if doc else "",
             ))
         return tuple(citations)
 
-    def _doc_chunk(self, doc_id: str) -> Chunk | None:
-        """A chunk of the cited document, found through the knowledge base, for its title and link."""
-        if doc_id in self._doc_cache:
-            return self._doc_cache[doc_id]
+    def _document(self, doc_id: str) -> DocumentInfo | None:
+        """The cited document's title and link, from the knowledge base (None when it is not indexed)."""
         try:
-            hits = self._kb.search(doc_id.replace("-", " ").replace("_", " "), k=10)
+            return self._kb.document(doc_id)
         except AssistantError:
             return None
-        chunk = next((h.chunk for h in hits if h.chunk.doc_id == doc_id), None)
-        if chunk is None:
-            chunk = self._document_as_chunk(doc_id)
-        if chunk is not None and len(self._doc_cache) < 512:
-            self._doc_cache[doc_id] = chunk
-        return chunk
-
-    def _document_as_chunk(self, doc_id: str) -> Chunk | None:
-        """Title and link from the knowledge base's document list, when it offers one."""
-        documents = getattr(self._kb, "documents", None)
-        if documents is None:
-            return None
-        try:
-            doc = next((d for d in documents() if d.get("doc_id") == doc_id), None)
-        except AssistantError:
-            return None
-        if doc is None:
-            return None
-        return Chunk(chunk_id="", doc_id=doc_id, text="", section="", title=doc.get("title") or doc_id,
-                     source_url=doc.get("source_url") or "", source_year=doc.get("source_year"))

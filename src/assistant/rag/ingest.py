@@ -8,58 +8,29 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
 from assistant.errors import IndexMismatchError, IngestError
-from assistant.models import Chunk, Document
-from assistant.ports import Embedder, VectorIndex
+from assistant.models import Chunk, Document, IngestReport
+from assistant.ports import Embedder, ProgressFactory, VectorIndex
 from assistant.rag.chunking import chunk_document
 from assistant.rag.loaders import discover, load_document
 from assistant.rag.text import TOKENIZER_VERSION, tokenize
 
 log = logging.getLogger(__name__)
 
-ProgressFactory = Callable[[int], "Progress"]
-
 
 class Progress:
-    """Minimal progress sink; the CLI passes a tqdm-backed one."""
+    """No progress display (``ports.ProgressBar``); the CLI passes a tqdm-backed one."""
 
     def update(self, n: int) -> None:  # pragma: no cover - trivial
         pass
 
     def close(self) -> None:  # pragma: no cover - trivial
         pass
-
-
-@dataclass
-class IngestReport:
-    documents: int
-    chunks: int
-    embedded: int
-    reused: int
-    changed_documents: list[str] = field(default_factory=list)
-    removed_documents: list[str] = field(default_factory=list)
-    unchanged: bool = False
-    generation: str = ""
-    seconds: float = 0.0
-
-    def summary(self) -> str:
-        if self.unchanged:
-            return (
-                f"Tidak ada perubahan: {self.documents} dokumen, {self.chunks} potongan, "
-                f"tidak ada yang di-embed ulang ({self.seconds:.1f} dtk)."
-            )
-        return (
-            f"Indeks baru aktif: {self.documents} dokumen, {self.chunks} potongan; "
-            f"{self.embedded} potongan di-embed, {self.reused} dipakai ulang; "
-            f"{len(self.changed_documents)} dokumen berubah/baru, {len(self.removed_documents)} dihapus "
-            f"({self.seconds:.1f} dtk)."
-        )
 
 
 def passage_text(chunk: Chunk) -> str:

@@ -6,14 +6,16 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from assistant.errors import IndexMismatchError, IndexNotReadyError, InputError
 from assistant.input_text import checked_text
-from assistant.models import Answer, Chunk, ScoredChunk
-from assistant.ports import AnswerGenerator, Embedder, VectorIndex
+from assistant.models import Answer, Chunk, DocumentInfo, IngestReport, ScoredChunk
+from assistant.ports import AnswerGenerator, Embedder, ProgressFactory, VectorIndex
 from assistant.rag.answer import ExtractiveAnswerer
 from assistant.rag.cache import LruCache
+from assistant.rag.ingest import ingest
 from assistant.rag.retrieve import HybridRetriever
 from assistant.settings import AnswerSettings, RetrievalSettings
 
@@ -31,6 +33,9 @@ class RagKnowledgeBase:
         answer: AnswerSettings,
         generator: AnswerGenerator | None = None,
         answer_cache_size: int = 1024,
+        *,
+        chunk_words: int = 180,
+        batch_size: int = 32,
     ) -> None:
         self._embedder = embedder
         self._index = index
@@ -44,6 +49,9 @@ class RagKnowledgeBase:
         self._answers: LruCache[tuple, Answer] = LruCache(answer_cache_size)
         self._checked_at = 0.0
         self._lock = threading.Lock()
+        self._chunk_words = chunk_words
+        self._batch_size = batch_size
+        self._documents: tuple[HybridRetriever, dict[str, DocumentInfo]] | None = None
 
     def retriever(self) -> HybridRetriever:
         now = time.monotonic()
@@ -106,13 +114,37 @@ class RagKnowledgeBase:
         position = retriever.by_id.get(chunk_id)
         return None if position is None else retriever.chunks[position]
 
-    def documents(self) -> list[dict[str, Any]]:
-        docs: dict[str, dict[str, Any]] = {}
-        for chunk in self.retriever().chunks:
-            entry = docs.setdefault(chunk.doc_id, {
-                "doc_id": chunk.doc_id, "title": chunk.title, "program": chunk.program,
-                "audience": chunk.audience, "source_url": chunk.source_url,
-                "source_year": chunk.source_year, "confidence": chunk.confidence, "chunks": 0,
-            })
-            entry["chunks"] += 1
-        return sorted(docs.values(), key=lambda d: d["doc_id"])
+    def _document_table(self) -> dict[str, DocumentInfo]:
+        retriever = self.retriever()
+        cached = self._documents
+        if cached is not None and cached[0] is retriever:
+            return cached[1]
+        first: dict[str, Chunk] = {}
+        counts: dict[str, int] = {}
+        for chunk in retriever.chunks:
+            first.setdefault(chunk.doc_id, chunk)
+            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
+        table = {
+            doc_id: DocumentInfo(
+                doc_id=doc_id, title=c.title, program=c.program, audience=c.audience, source_url=c.source_url,
+                source_year=c.source_year, confidence=c.confidence, chunks=counts[doc_id], chunk_id=c.chunk_id,
+                section=c.section,
+            )
+            for doc_id, c in sorted(first.items())
+        }
+        self._documents = (retriever, table)
+        return table
+
+    def document(self, doc_id: str) -> DocumentInfo | None:
+        return self._document_table().get(doc_id)
+
+    def documents(self) -> list[DocumentInfo]:
+        return list(self._document_table().values())
+
+    def ingest(self, path: Path, *, rebuild: bool = False, progress: ProgressFactory | None = None) -> IngestReport:
+        report = ingest(
+            path, embedder=self._embedder, index=self._index, chunk_words=self._chunk_words,
+            rebuild=rebuild, progress=progress, batch_size=self._batch_size,
+        )
+        self.reload()
+        return report

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Request
@@ -24,7 +23,6 @@ from assistant.api.schemas import (
     Passage,
 )
 from assistant.errors import AssistantError, NotFoundError
-from assistant.models import Reply
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 log = logging.getLogger("assistant.api")
@@ -39,31 +37,6 @@ def _audience(principal: Principal, requested: str | None) -> str:
     if principal.role == "citizen":
         return "citizen"  # the role comes from the key, never from the body
     return requested or ("facilitator" if principal.role == "facilitator" else "citizen")
-
-
-def _accepts_regions(conversation: Any) -> bool:
-    """The real service takes a facilitator's regions (for its status flow); the port does not require it."""
-    try:
-        return "regions" in inspect.signature(conversation.reply).parameters
-    except (TypeError, ValueError):
-        return False
-
-
-def _remember_passages(request: Request, reply: Reply) -> None:
-    """Keep the cited passages for GET /v1/chunks/{id} when the knowledge base cannot look chunks up itself.
-
-    They go to the shared state store, so every worker can serve them.
-    """
-    cited = {c.chunk_id for c in reply.citations}
-    services = request.app.state.services
-    if not cited or callable(getattr(services.knowledge, "chunk", None)):
-        return
-    ttl = request.app.state.settings.memory_ttl_seconds
-    for hit in reply.hits:
-        if hit.chunk.chunk_id in cited:
-            passage = Passage.of(hit).model_dump(exclude={"score"})
-            services.state.set(f"passage:{hit.chunk.chunk_id}", json.dumps(passage, ensure_ascii=False), ttl)
-            cited.discard(hit.chunk.chunk_id)
 
 
 def _sse(event: str, data: dict[str, Any]) -> str:
@@ -97,25 +70,20 @@ def chat(
         raw_user = conversation_id = uuid.uuid4().hex
     else:
         request.app.state.limiter.hit("user", f"{caller.namespace}:{raw_user}", api.anonymous_rate_per_minute)
-    kwargs: dict[str, Any] = {
-        "user_id": f"{caller.namespace}:{raw_user}",
-        "channel": "web" if x_assistant_channel == "web" else "api",
-        "role": caller.role,
-        "text": body.message,
-        "audience": _audience(caller, body.audience),
-        "conversation_id": conversation_id,
-    }
-    if caller.regions and _accepts_regions(services.conversation):
-        kwargs["regions"] = list(caller.regions)
+    user_id = f"{caller.namespace}:{raw_user}"
+    channel = "web" if x_assistant_channel == "web" else "api"
+    audience = _audience(caller, body.audience)
 
     def answer() -> ChatResponse:
-        reply = services.conversation.reply(**kwargs)
-        _remember_passages(request, reply)
+        reply = services.conversation.reply(
+            user_id=user_id, channel=channel, role=caller.role, text=body.message, audience=audience,
+            conversation_id=conversation_id, regions=list(caller.regions),
+        )
         request.app.state.metrics.replies.labels(reply.intent, str(reply.refused).lower()).inc()
         log.info(
             "chat served",
             extra={"intent": reply.intent, "refused": reply.refused, "citations": len(reply.citations),
-                   "audience": kwargs["audience"], "channel": kwargs["channel"]},
+                   "audience": audience, "channel": channel},
         )
         return ChatResponse.of(reply)
 
@@ -127,7 +95,7 @@ def chat(
     )
 
 
-def _events(answer) -> Iterator[str]:
+def _events(answer: Callable[[], ChatResponse]) -> Iterator[str]:
     yield _sse("start", {"status": "thinking"})
     try:
         response = answer()
@@ -166,12 +134,8 @@ def chunk(
     chunk_id: Annotated[str, Path(max_length=300, description="chunk_id from a citation.")],
     services: ServicesDep,
 ) -> Passage:
-    lookup = getattr(services.knowledge, "chunk", None)
-    found = lookup(chunk_id) if callable(lookup) else None
+    found = services.knowledge.chunk(chunk_id)
     if found is None:
-        stored = services.state.get(f"passage:{chunk_id}")
-        if stored is not None:
-            return Passage.model_validate_json(stored)
         raise NotFoundError("Kutipan tidak ditemukan atau sudah kedaluwarsa. Ajukan pertanyaannya lagi.")
     return Passage(
         chunk_id=found.chunk_id, doc_id=found.doc_id, title=found.title, section=found.section, text=found.text,
