@@ -119,7 +119,7 @@ def test_suggestion_button_asks_that_question(api, services) -> None:
         api.press(USER, schedule["callback_data"], answer)
         texts = api.wait_messages(USER, 2)
     assert "Januari-Maret" in texts[-1]
-    assert services.kb.asked[-1][0] == "Jadwal pencairan"
+    assert services.knowledge.asked[-1][0] == "Jadwal pencairan"
 
 
 def test_source_without_web_address_has_no_link(api, tmp_path) -> None:
@@ -153,7 +153,7 @@ def test_status_check_deletes_the_nik_message_and_shows_the_outcome(api, service
     assert "PKH: memenuhi syarat" in outcome and "Rp900.000 per tahun" in outcome
     assert "desil keluarga 3, batas PKH desil 4" in outcome
     assert "Risiko stunting keluarga (KRS): belum bisa ditentukan" in outcome
-    assert services.lookup.calls[-1][1]["nik"] == NIK  # the service got the full NIK...
+    assert services.household_lookup.calls[-1][1]["nik"] == NIK  # the service got the full NIK...
     assert NIK not in all_bot_api_text(api)  # ...but nothing the bot sent holds it
     assert NIK not in caplog.text and all(NIK not in r.getMessage() for r in caplog.records)
     assert TOKEN not in caplog.text
@@ -235,7 +235,7 @@ def test_voice_sticker_and_photo_get_a_polite_reply(api, services) -> None:
         api.send_update("message", api.message(USER, location={"latitude": -6.9, "longitude": 107.6}))
         texts = api.wait_messages(USER, 3)
     assert all("hanya bisa membaca pesan teks" in t for t in texts)
-    assert services.kb.asked == []
+    assert services.knowledge.asked == []
 
 
 def test_edited_message_is_not_answered_again(api, services) -> None:
@@ -243,7 +243,7 @@ def test_edited_message_is_not_answered_again(api, services) -> None:
         message = api.message(USER, "Apa syarat PKH?")
         api.send_update("edited_message", {**message, "edit_date": int(time.time())})
         (text,) = api.wait_messages(USER, 1)
-    assert "pesan baru" in text and services.kb.asked == []
+    assert "pesan baru" in text and services.knowledge.asked == []
 
 
 def test_backend_failure_gets_a_short_apology_with_channels_and_a_logged_request_id(api, tmp_path, caplog) -> None:
@@ -315,7 +315,7 @@ def test_group_answers_only_when_addressed_and_never_runs_the_status_check(api, 
         assert "DTSEN" in texts[0]
         first = api.calls_of("sendMessage", group["id"])[0]
         assert first.params["reply_parameters"]["message_id"]
-        assert services.kb.asked == [("Apa syarat PKH?", "citizen")]
+        assert services.knowledge.asked == [("Apa syarat PKH?", "citizen")]
 
         api.send_text(USER, f"@{BOT_USERNAME} cek status saya", chat=group)
         texts = api.wait_messages(group["id"], 2)
@@ -332,7 +332,7 @@ def test_group_answers_only_when_addressed_and_never_runs_the_status_check(api, 
         reply_to_bot = api.sent_message(group["id"], 0)
         api.send_text(USER, "Kapan jadwal pencairan PKH?", chat=group, reply_to=reply_to_bot)
         assert "Januari-Maret" in api.wait_messages(group["id"], 5)[-1]
-    assert services.lookup.calls == []
+    assert services.household_lookup.calls == []
     assert not any("NIK Anda (16 angka" in t for t in api.texts_to(group["id"]))
     assert api.texts_to(USER) == []
 

@@ -80,7 +80,7 @@ def test_webhook_mode_is_served_by_the_api_and_refuses_a_wrong_secret(api, tmp_p
         assert wrong.status_code == 403 and missing.status_code == 403
         assert wrong.json()["error"]["code"] == "forbidden"
         time.sleep(0.5)
-        assert len(api.texts_to(USER)) == 1 and len(services.kb.asked) == 1
+        assert len(api.texts_to(USER)) == 1 and len(services.knowledge.asked) == 1
     finally:
         server.should_exit = True
         thread.join(15)

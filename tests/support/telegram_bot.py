@@ -8,13 +8,19 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-from assistant.adapters.fakes import FakeHousehold, FakeHouseholdLookup, FakeKnowledgeBase, sample_status
+from assistant.adapters.fakes import (
+    FakeHousehold,
+    FakeHouseholdLookup,
+    FakeKnowledgeBase,
+    HashEmbedder,
+    sample_status,
+)
 from assistant.adapters.sqlite_journal import SQLiteJournal
 from assistant.adapters.state import InMemoryStateStore
 from assistant.dialogue.service import ConversationService
+from assistant.services import Services
 from assistant.settings import Settings, TelegramSettings
 from assistant.telegram.app import build_application, run_polling
 from tests.support.fake_telegram import FakeBotApi
@@ -25,8 +31,8 @@ BIRTH = "12-08-1985"
 
 
 def fake_services(tmp_path: Path, *, kb: Any = None, lookup: Any = None, state: Any = None,
-                  **settings: Any) -> SimpleNamespace:
-    """A Services-shaped object: the real ConversationService over the shared fakes and a SQLite journal."""
+                  **settings: Any) -> Services:
+    """The real Services: the real ConversationService over the shared fakes and a SQLite journal."""
     state = state or InMemoryStateStore()
     journal = SQLiteJournal(tmp_path / "journal.sqlite3")
     lookup = lookup or FakeHouseholdLookup([FakeHousehold(NIK, "1985-08-12", "320401", sample_status())],
@@ -34,8 +40,8 @@ def fake_services(tmp_path: Path, *, kb: Any = None, lookup: Any = None, state: 
     kb = kb or FakeKnowledgeBase()
     conversation = ConversationService(kb, lookup, state, journal=journal,
                                        now=lambda: datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
-    return SimpleNamespace(conversation=conversation, state=state, journal=journal, lookup=lookup, kb=kb,
-                           settings=Settings(_env_file=None, data_dir=tmp_path, **settings))
+    return Services(Settings(_env_file=None, data_dir=tmp_path, **settings), embedder=HashEmbedder(), knowledge=kb,
+                    state=state, household_lookup=lookup, journal=journal, conversation=conversation)
 
 
 def bot_settings(api: FakeBotApi, **overrides: Any) -> TelegramSettings:

@@ -40,9 +40,7 @@ def bot(settings: Settings) -> None:
     try:
         asyncio.run(run_polling(application))
     finally:
-        close = getattr(services, "close", None)
-        if callable(close):
-            close()
+        services.close()
 
 
 def register(cli: click.Group) -> None:

@@ -13,7 +13,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Awaitable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Bot, BotCommand, Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -26,6 +26,10 @@ from assistant.telegram.delivery import Delivery
 from assistant.telegram.handlers import BotContext, BotDeps, register_handlers
 from assistant.telegram.keyboards import QuestionButtons
 from assistant.telegram.texts import BotTexts, load_bot_texts
+
+if TYPE_CHECKING:
+    from assistant.ports import Conversation
+    from assistant.services import Services
 
 log = logging.getLogger("assistant.telegram")
 
@@ -102,7 +106,7 @@ def require_token(settings: TelegramSettings) -> str:
     return token
 
 
-def conversation_for(services: Any, settings: TelegramSettings) -> Any:
+def conversation_for(services: Services, settings: TelegramSettings) -> Conversation:
     """The in-process conversation service, or the remote API's when ``api_url`` is set."""
     if settings.api_url:
         from assistant.adapters.http_conversation import HttpConversation
@@ -112,7 +116,7 @@ def conversation_for(services: Any, settings: TelegramSettings) -> Any:
     return services.conversation
 
 
-def build_application(services: Any, settings: TelegramSettings, *, conversation: Any = None,
+def build_application(services: Services, settings: TelegramSettings, *, conversation: Conversation | None = None,
                       texts: BotTexts | None = None, polling: bool = True) -> Application:
     """The bot over ``services`` (``conversation``, ``state``, ``settings``); ``polling=False`` for webhooks."""
     protect_logs()
@@ -129,7 +133,7 @@ def build_application(services: Any, settings: TelegramSettings, *, conversation
         builder = builder.updater(None)
     application = builder.build()
     bot_texts = texts or load_bot_texts()
-    memory_seconds = getattr(getattr(services, "settings", None), "memory_ttl_seconds", 86400)
+    memory_seconds = services.settings.memory_ttl_seconds
     application.bot_data["deps"] = BotDeps(
         conversation=conversation or conversation_for(services, settings),
         texts=bot_texts,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -18,6 +18,9 @@ from telegram import Update
 from assistant.errors import ConfigurationError
 from assistant.settings import TelegramSettings
 from assistant.telegram.app import build_application, shutdown_executor, verify_token
+
+if TYPE_CHECKING:
+    from assistant.services import Services
 
 log = logging.getLogger("assistant.telegram")
 
@@ -31,7 +34,7 @@ MISSING_SECRET = (
 class TelegramWebhook:
     """The bot Application behind ``settings.webhook_path``, started and stopped with the API."""
 
-    def __init__(self, services: Any, settings: TelegramSettings) -> None:
+    def __init__(self, services: Services, settings: TelegramSettings) -> None:
         if not settings.webhook_secret or not settings.webhook_secret.get_secret_value():
             raise ConfigurationError(MISSING_SECRET)
         self._settings = settings
