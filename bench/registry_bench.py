@@ -20,9 +20,8 @@ from pathlib import Path
 from stats import format_ms
 
 from assistant.adapters.sql_registry import SqlRegistry
-from assistant.eligibility.engine import evaluate
+from assistant.eligibility.engine import assess
 from assistant.eligibility.parameters import Parameters
-from assistant.eligibility.report import status_report
 from assistant.registry.seed import generate
 
 SCHEMA = "registry_bench"
@@ -57,7 +56,7 @@ def measure(registry: SqlRegistry, niks: list[str], lookups: int,
         h = registry.get_household_by_nik(nik)
         t1 = time.perf_counter()
         assert h is not None
-        status_report(h, evaluate(h, on, params), on.isoformat())
+        assess(h, on, params).to_dict()
         t2 = time.perf_counter()
         lookup_ms.append((t1 - t0) * 1000)
         full_ms.append((t2 - t0) * 1000)

@@ -91,7 +91,13 @@ def test_feedback_is_recorded_and_unknown_answers_are_404(h):
 def test_eligibility_for_a_facilitator_in_region(h):
     r = h.client.get(f"/v1/eligibility/{NIK_IN_REGION}", headers=h.facilitator, params={"as_of": "2026-01-01"})
     assert r.status_code == 200
-    assert r.json()["kk"] == "3204********0001" and r.json()["programs"][0]["program"] == "PKH"
+    body = r.json()
+    assert body["kk"] == "3204********0001"
+    pkh = body["programs"][0]
+    assert (pkh["program"], pkh["status"], pkh["status_text"]) == ("PKH", "eligible", "memenuhi syarat")
+    assert body["programs"][1]["missing_fields"][1] == {
+        "path": "members[1].birth_date", "label": "tanggal lahir S*** A*****",
+        "text": "tanggal lahir S*** A***** belum tercatat"}
     assert h.services.household_lookup.calls[-1] == ("facilitator", {
         "actor": "fasil-bandung", "regions": ["3204", "3205"], "nik": NIK_IN_REGION, "as_of": "2026-01-01",
     })
@@ -191,3 +197,19 @@ def test_web_page_and_assets_are_served(h):
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert h.client.get("/static/app.js").status_code == 200
     assert h.client.get("/static/style.css").status_code == 200
+
+
+def test_eligibility_response_is_documented_with_an_example_the_engine_really_produces(h):
+    from assistant.api.eligibility_schemas import EXAMPLE, EligibilityResponse
+    from assistant.eligibility.engine import assess
+    from assistant.eligibility.parameters import Parameters
+    from tests.support.registry_fixtures import AS_OF, couple, household
+
+    spec = h.client.get("/openapi.json").json()
+    op = spec["paths"]["/v1/eligibility/{nik}"]["get"]
+    ref = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    schema = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert schema["examples"][0]["programs"][0]["status"] == "eligible"
+    real = assess(household(*couple(28, pregnant=True), desil=3), AS_OF, Parameters.load()).to_dict()
+    EligibilityResponse.model_validate(real)  # the engine's shape is the documented shape
+    assert set(real) == set(EXAMPLE) and set(real["programs"][0]) == set(EXAMPLE["programs"][0])

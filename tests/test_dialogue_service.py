@@ -187,7 +187,7 @@ def test_citizen_status_flow_happy_path(service, lookup) -> None:
     assert "PKH: memenuhi syarat" in result.text and "Rp900.000 per tahun" in result.text
     assert "desil keluarga 3, batas PKH desil 4" in result.text
     assert "Risiko stunting keluarga (KRS): belum bisa ditentukan" in result.text
-    assert "Data yang belum lengkap: sumber air minum, tanggal lahir anggota ke-2." in result.text
+    assert "Data yang belum lengkap: sumber air minum, tanggal lahir S*** A*****." in result.text
     assert result.eligibility["programs"][0]["status"] == "eligible"
     doc_ids = [c.doc_id for c in result.citations]
     assert doc_ids == ["pkh-syarat", "pkh-besaran", "stunting-krs"]

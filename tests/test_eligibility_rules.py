@@ -7,9 +7,8 @@ from datetime import date
 import pytest
 
 from assistant.eligibility import krs, pkh, services
-from assistant.eligibility.engine import evaluate
+from assistant.eligibility.engine import assess, evaluate
 from assistant.eligibility.parameters import Parameters
-from assistant.eligibility.report import status_report
 from tests.support.registry_fixtures import AS_OF, couple, household, member
 
 P = Parameters.load()
@@ -40,13 +39,13 @@ def test_pkh_desil_reason_names_value_and_threshold():
     d = decide(household(*couple(28, pregnant=True), desil=7))["PKH"]
     assert d.status == "not_eligible"
     assert d.reasons[0].text.startswith("desil keluarga 7, batas PKH desil 4")
-    assert d.annual_amount is None and d.components == () and d.missing == ()
+    assert d.annual_amount is None and d.components == () and d.missing_paths == ()
 
 
 def test_pkh_unknown_desil_is_never_treated_as_zero():
     d = decide(household(*couple(28, pregnant=True), desil=None))["PKH"]
     assert d.status == "unknown"
-    assert "desil" in d.missing
+    assert "desil" in d.missing_paths
     assert d.annual_amount is None
 
 
@@ -67,7 +66,7 @@ def test_pkh_excluded_occupation_beats_missing_data():
 def test_pkh_missing_occupation_is_unknown():
     head, wife = couple(28, pregnant=True)
     d = decide(household(head.__class__(**{**_fields(head), "occupation": None}), wife))["PKH"]
-    assert d.status == "unknown" and "members[0].occupation" in d.missing
+    assert d.status == "unknown" and "members[0].occupation" in d.missing_paths
 
 
 def _fields(m):
@@ -166,19 +165,19 @@ def test_pkh_unknown_lists_missing_fields(kid, missing):
     age = kid.pop("age")
     d = decide(household(*couple(33), member("Anak", age, "L", "anak", **kid)))["PKH"]
     assert d.status == "unknown"
-    assert missing in d.missing
+    assert missing in d.missing_paths
 
 
 def test_pkh_unknown_pregnancy():
     d = decide(household(*couple(28, pregnant=None)))["PKH"]
-    assert d.status == "unknown" and d.missing == ("members[1].pregnant",)
+    assert d.status == "unknown" and d.missing_paths == ("members[1].pregnant",)
 
 
 def test_pkh_eligible_still_reports_fields_that_could_add_components():
     kid = member("Anak", 10, "L", "anak", school_level=None)
     d = decide(household(*couple(28, pregnant=True), kid))["PKH"]
     assert d.status == "eligible" and d.annual_amount == 3_000_000
-    assert "members[2].school_level" in d.missing
+    assert "members[2].school_level" in d.missing_paths
 
 
 # ------------------------------------------------------------------ KRS
@@ -244,12 +243,12 @@ def test_krs_birth_spacing():
 def test_krs_spacing_unknown_when_a_child_birth_date_is_missing():
     kids = [member("A", None, "L", "anak"), member("B", 1, "P", "anak")]
     d = krs_status(household(*couple(30), *kids))
-    assert d.status == "unknown" and "members[2].birth_date" in d.missing
+    assert d.status == "unknown" and "members[2].birth_date" in d.missing_paths
 
 
 def test_krs_unknown_wife_age_without_children():
     d = krs_status(household(member("Budi", 33, "L", "kepala_keluarga"), member("Siti", None, "P", "istri")))
-    assert d.status == "unknown" and "members[1].birth_date" in d.missing
+    assert d.status == "unknown" and "members[1].birth_date" in d.missing_paths
 
 
 def test_krs_female_head_with_husband_is_the_wife():
@@ -300,7 +299,7 @@ def test_report_masks_every_nik_and_cites_sources():
     from assistant.models import Enrollment
 
     h = household(*couple(28, pregnant=True), enrollments=(Enrollment("PKH", "aktif", "2023-01-01"),))
-    report = status_report(h, evaluate(h, AS_OF, P), AS_OF.isoformat())
+    report = assess(h, AS_OF, P).to_dict()
     text = repr(report)
     for m in h.members:
         assert m.nik not in text

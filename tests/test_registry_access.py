@@ -60,9 +60,9 @@ def test_citizen_sees_own_household_after_verifying_birth_date(registry, state, 
     access = RegistryAccess(registry, state, max_failures=3)
     wife = h.members[1]
     report = access.citizen_status(user_id="tg:1", nik=wife.nik, birth_date=wife.birth_date, as_of=AS_OF.isoformat())
-    assert report["kk"] == h.kk[:4] + "********" + h.kk[-4:]
-    assert report["programs"][0]["status"] == "eligible"
-    dumped = json.dumps(report)
+    assert report.kk == h.kk[:4] + "********" + h.kk[-4:]
+    assert report.programs[0].status == "eligible"
+    dumped = json.dumps(report.to_dict()) + repr(report)
     assert all(m.nik not in dumped for m in h.members) and h.kk not in dumped
     last = registry.audit_entries(1)[0]
     assert (last.actor, last.role, last.purpose, last.outcome) == ("tg:1", "citizen", "citizen_self_check", "ok")
@@ -95,7 +95,7 @@ def test_failed_verifications_are_limited_per_user(registry, state, family):
     assert 0 < err.value.retry_after <= 600
     assert registry.audit_entries(1)[0].outcome == "rate_limited"
     # another user is not affected
-    assert access.citizen_status(user_id="honest", nik=wife.nik, birth_date=wife.birth_date)["programs"]
+    assert access.citizen_status(user_id="honest", nik=wife.nik, birth_date=wife.birth_date).programs
 
 
 def test_failed_verifications_are_limited_per_nik(registry, state, family):
@@ -115,7 +115,7 @@ def test_birth_date_formats(registry, state, family):
     wife = h.members[1]
     y, m, d = wife.birth_date.split("-")
     for given in (wife.birth_date, f"{d}-{m}-{y}", f"{d}/{m}/{y}"):
-        assert access.citizen_status(user_id="u", nik=wife.nik, birth_date=given)["programs"]
+        assert access.citizen_status(user_id="u", nik=wife.nik, birth_date=given).programs
     with pytest.raises(InputError, match="HH-BB-TTTT"):
         access.citizen_status(user_id="u", nik=wife.nik, birth_date="kemarin")
     # an unreadable date is not a failed verification
@@ -137,7 +137,7 @@ def test_facilitator_limited_to_assigned_regions(registry, state, family):
     nik = h.members[0].nik
     for regions in (["32"], ["3204"], ["320401"], ["3578", "3204"]):
         report = access.facilitator_status(actor="pendamping-7", regions=regions, nik=nik, as_of="2025-07-01")
-        assert report["region_code"] == "320401"
+        assert report.region_code == "320401"
     for regions in (["3578"], ["320402"], [], [""]):
         with pytest.raises(AccessDeniedError) as err:
             access.facilitator_status(actor="pendamping-7", regions=regions, nik=nik)

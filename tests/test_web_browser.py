@@ -114,7 +114,12 @@ def test_facilitator_status_check_form(server, page):
     page.fill("#api-key", server.token)
     page.click("#status-form button")
     expect(page.locator("#status-result")).to_contain_text("3204********0001")
-    assert "PKH: eligible" in page.locator("#status-result").inner_text()
+    shown = page.locator("#status-result").inner_text()
+    assert "PKH: memenuhi syarat · Rp900.000 per tahun" in shown
+    assert "Keluarga Risiko Stunting: belum dapat dipastikan" in shown
+    assert "tanggal lahir S*** A***** belum tercatat" in shown and "dinilai per 2026-11-27" in shown
+    for raw in ("eligible", "unknown", "at_risk", "members["):
+        assert raw not in shown
 
     page.fill("#nik", NIK_OUT_OF_REGION)
     page.click("#status-form button")

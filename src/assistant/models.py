@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any, Literal
 
 Audience = Literal["citizen", "facilitator"]
@@ -216,28 +217,172 @@ class Reason:
                 "value": self.value, "threshold": self.threshold}
 
 
+class DecisionStatus(StrEnum):
+    """Outcome of one program. KRS (a risk classification, not a benefit) uses at_risk / not_at_risk."""
+
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not_eligible"
+    UNKNOWN = "unknown"
+    AT_RISK = "at_risk"
+    NOT_AT_RISK = "not_at_risk"
+
+    @property
+    def text(self) -> str:
+        """Plain Indonesian, for every place a person reads the status."""
+        return _STATUS_TEXT[self]
+
+
+_STATUS_TEXT = {
+    DecisionStatus.ELIGIBLE: "memenuhi syarat", DecisionStatus.NOT_ELIGIBLE: "tidak memenuhi syarat",
+    DecisionStatus.UNKNOWN: "belum dapat dipastikan", DecisionStatus.AT_RISK: "berisiko stunting",
+    DecisionStatus.NOT_AT_RISK: "tidak berisiko stunting",
+}
+
+
+PROGRAM_NAMES = {
+    "PKH": "PKH", "KRS": "Keluarga Risiko Stunting", "BKL_SEKOLAH_LANSIA": "BKL dan Sekolah Lansia",
+    "ATENSI": "Rujukan ATENSI", "TAMASYA": "Tamasya (penitipan anak)", "SEMBAKO": "Program Sembako",
+    "PBI_JKN": "PBI JKN",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MissingField:
+    """A value the decision lacked: machine path (``members[1].occupation``) and plain Indonesian label
+    naming the masked member ("pekerjaan S*** A*****")."""
+
+    path: str
+    label: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.label} belum tercatat"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"path": self.path, "label": self.label, "text": self.text}
+
+
 @dataclass(frozen=True, slots=True)
 class BenefitComponent:
-    """One counted PKH component: which member, which component, how much a year."""
+    """One counted PKH component: which member (index, masked name and NIK), which component, how much a year."""
 
     component: str
     member_index: int
     annual_amount: int
+    member: str = ""  # masked name
+    member_nik: str = ""  # masked NIK
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"component": self.component, "member": self.member, "member_nik": self.member_nik,
+                "annual_amount": self.annual_amount}
+
+
+@dataclass(frozen=True, slots=True)
+class DisputedOutcome:
+    """The outcome of a program under one documented value of a disputed parameter."""
+
+    value: Any
+    status: DecisionStatus
+    annual_amount: int | None = None
+    source: str = ""  # who documents this value
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "status": str(self.status), "status_text": self.status.text,
+                "annual_amount": self.annual_amount, "source": self.source}
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute:
+    """A rule whose sources disagree, evaluated under each documented value.
+
+    ``decisive`` is True when the outcome (status or amount) differs between the values: the decision
+    then hinges on which value is in force, and ``ask`` names who can confirm it.
+    """
+
+    parameter: str
+    used_value: Any
+    outcomes: tuple[DisputedOutcome, ...]
+    decisive: bool
+    text: str
+    ask: str
+    doc_id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"parameter": self.parameter, "used_value": self.used_value, "decisive": self.decisive,
+                "text": self.text, "ask": self.ask, "doc_id": self.doc_id,
+                "outcomes": [o.to_dict() for o in self.outcomes]}
 
 
 @dataclass(frozen=True, slots=True)
 class ProgramDecision:
-    """The outcome for one program, as of a date, with its reasons and the fields it lacked."""
+    """The outcome for one program, as of a date, with its reasons and the fields it lacked.
+
+    ``amount_is_minimum``: eligibility is settled and the amount is certain only as a floor; the
+    fields in ``amount_raising`` (e.g. an unrecorded disability) could raise it.
+    """
 
     program: str
-    status: str  # eligible | not_eligible | unknown ; KRS: at_risk | not_at_risk | unknown
+    status: DecisionStatus
     as_of: str
     reasons: tuple[Reason, ...] = ()
-    missing: tuple[str, ...] = ()
+    missing: tuple[MissingField, ...] = ()
     components: tuple[BenefitComponent, ...] = ()
     annual_amount: int | None = None
     per_tahap_amount: int | None = None
     enrollment: Enrollment | None = None
+    amount_is_minimum: bool = False
+    amount_raising: tuple[MissingField, ...] = ()
+    disputes: tuple[Dispute, ...] = ()
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Doc ids the reasons (and disputes) cite, in order of first mention."""
+        return tuple(dict.fromkeys([*(r.doc_id for r in self.reasons), *(d.doc_id for d in self.disputes)]))
+
+    @property
+    def missing_paths(self) -> tuple[str, ...]:
+        return tuple(m.path for m in self.missing)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "program": self.program, "program_name": PROGRAM_NAMES.get(self.program, self.program),
+            "status": str(self.status), "status_text": self.status.text,
+            "components": [c.to_dict() for c in self.components],
+            "annual_amount": self.annual_amount, "per_tahap_amount": self.per_tahap_amount,
+            "amount_is_minimum": self.amount_is_minimum,
+            "amount_raising_fields": [m.to_dict() for m in self.amount_raising],
+            "reasons": [r.text for r in self.reasons],
+            "reason_details": [r.to_dict() for r in self.reasons],
+            "sources": list(self.sources),
+            "missing": list(self.missing_paths),
+            "missing_fields": [m.to_dict() for m in self.missing],
+            "disputes": [d.to_dict() for d in self.disputes],
+            "enrollment": ({"status": self.enrollment.status, "since": self.enrollment.since}
+                           if self.enrollment is not None else None),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityReport:
+    """Every program's decision for one household as of a date; NIKs and names already masked.
+
+    What the engine produces and every channel consumes (CLI, API, status flow, bot, worklists);
+    ``assumptions`` lists what-if corrections applied (never written to the registry).
+    """
+
+    kk: str  # masked
+    region_code: str
+    desil: int | None
+    as_of: str
+    programs: tuple[ProgramDecision, ...]
+    assumptions: tuple[str, ...] = ()
+
+    def program(self, code: str) -> ProgramDecision | None:
+        return next((p for p in self.programs if p.program == code), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kk": self.kk, "region_code": self.region_code, "desil": self.desil, "as_of": self.as_of,
+                "assumptions": list(self.assumptions), "programs": [p.to_dict() for p in self.programs]}
 
 
 @dataclass(frozen=True, slots=True)

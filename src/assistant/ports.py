@@ -13,6 +13,7 @@ from assistant.models import (
     AuditEntry,
     Chunk,
     DocumentInfo,
+    EligibilityReport,
     Household,
     IngestReport,
     Reply,
@@ -116,16 +117,17 @@ class StateStore(Protocol):
 class HouseholdLookup(Protocol):
     """Verified, audited access to the registry for the conversation layer and the API.
 
-    Both methods return the same dict as ``assistant eligibility NIK --json`` (NIKs masked).
+    Both methods return the typed report (NIKs and names masked); ``report.to_dict()`` is what
+    ``assistant eligibility NIK --json`` prints.
     They raise ``AccessDeniedError`` (verification failed / out of region), ``RateLimitedError``
     (too many failed verifications for this user or this NIK) or ``NotFoundError``.
     """
 
-    def citizen_status(self, *, user_id: str, nik: str, birth_date: str, as_of: str | None = None) -> dict[str, Any]: ...
+    def citizen_status(self, *, user_id: str, nik: str, birth_date: str, as_of: str | None = None) -> EligibilityReport: ...
 
     def facilitator_status(
         self, *, actor: str, regions: Sequence[str], nik: str, as_of: str | None = None
-    ) -> dict[str, Any]: ...
+    ) -> EligibilityReport: ...
 
 
 class Conversation(Protocol):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import hashlib
 import re
@@ -21,7 +20,21 @@ from assistant.errors import (
     RateLimitedError,
     RegistryUnavailableError,
 )
-from assistant.models import Answer, Chunk, Citation, DocumentInfo, IngestReport, Reply, ScoredChunk
+from assistant.models import (
+    Answer,
+    BenefitComponent,
+    Chunk,
+    Citation,
+    DecisionStatus,
+    DocumentInfo,
+    EligibilityReport,
+    IngestReport,
+    MissingField,
+    ProgramDecision,
+    Reason,
+    Reply,
+    ScoredChunk,
+)
 from assistant.ports import IndexSnapshot, ProgressFactory
 
 
@@ -214,23 +227,29 @@ class FakeHousehold:
     nik: str
     birth_date: str  # YYYY-MM-DD
     region_code: str
-    status: dict[str, Any]
+    status: EligibilityReport
 
 
-def sample_status(kk_masked: str = "3204********0001", *, desil: int | None = 3) -> dict[str, Any]:
-    """A status dict shaped like ``assistant eligibility NIK --json``."""
-    return {
-        "kk": kk_masked, "region_code": "320401", "desil": desil, "as_of": "2026-11-27",
-        "programs": [
-            {"program": "PKH", "status": "eligible",
-             "components": [{"component": "sd", "member": "B***", "annual_amount": 900000}],
-             "annual_amount": 900000, "per_tahap_amount": 225000,
-             "reasons": ["desil keluarga 3, batas PKH desil 4", "ada anak SD"],
-             "sources": ["pkh-syarat", "pkh-besaran"], "missing": []},
-            {"program": "KRS", "status": "unknown", "reasons": ["data air minum belum tercatat"],
-             "sources": ["stunting-krs"], "missing": ["drinking_water", "members[1].birth_date"]},
-        ],
-    }
+def sample_status(kk_masked: str = "3204********0001", *, desil: int | None = 3) -> EligibilityReport:
+    """A typed report like the engine's (``assistant eligibility NIK --json`` prints its ``to_dict()``)."""
+    eligible, unknown = DecisionStatus.ELIGIBLE, DecisionStatus.UNKNOWN
+    return EligibilityReport(
+        kk=kk_masked, region_code="320401", desil=desil, as_of="2026-11-27",
+        programs=(
+            ProgramDecision(
+                "PKH", eligible, "2026-11-27",
+                reasons=(Reason("pkh.desil", f"desil keluarga {desil}, batas PKH desil 4", "pkh-syarat", desil, 4),
+                         Reason("pkh.components", "komponen anak sekolah SD: B***, Rp900.000 per tahun",
+                                "pkh-besaran", "sd", 900000)),
+                components=(BenefitComponent("sd", 2, 900000, "B***", "3204********0003"),),
+                annual_amount=900000, per_tahap_amount=225000),
+            ProgramDecision(
+                "KRS", unknown, "2026-11-27",
+                reasons=(Reason("krs.drinking_water", "sumber air minum belum tercatat", "stunting-krs"),),
+                missing=(MissingField("drinking_water", "sumber air minum"),
+                         MissingField("members[1].birth_date", "tanggal lahir S*** A*****"))),
+        ),
+    )
 
 
 class FakeHouseholdLookup:
@@ -250,7 +269,7 @@ class FakeHouseholdLookup:
         self.failures: dict[str, int] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
 
-    def citizen_status(self, *, user_id: str, nik: str, birth_date: str, as_of: str | None = None) -> dict[str, Any]:
+    def citizen_status(self, *, user_id: str, nik: str, birth_date: str, as_of: str | None = None) -> EligibilityReport:
         self.calls.append(("citizen", {"user_id": user_id, "nik": nik, "birth_date": birth_date}))
         if self.unavailable:
             raise RegistryUnavailableError("Registri tidak dapat dihubungi.")
@@ -260,10 +279,10 @@ class FakeHouseholdLookup:
         if household is None or household.birth_date != birth_date:
             self.failures[user_id] = self.failures.get(user_id, 0) + 1
             raise AccessDeniedError("NIK dan tanggal lahir tidak cocok.")
-        return copy.deepcopy(household.status)
+        return household.status
 
     def facilitator_status(self, *, actor: str, regions: Sequence[str], nik: str,
-                           as_of: str | None = None) -> dict[str, Any]:
+                           as_of: str | None = None) -> EligibilityReport:
         self.calls.append(("facilitator", {"actor": actor, "regions": list(regions), "nik": nik, "as_of": as_of}))
         if self.unavailable:
             raise RegistryUnavailableError("Registri tidak dapat dihubungi.")
@@ -272,7 +291,7 @@ class FakeHouseholdLookup:
             raise NotFoundError("NIK tidak ditemukan.")
         if not any(household.region_code.startswith(r) for r in regions):
             raise AccessDeniedError("NIK di luar wilayah tugas.")
-        return copy.deepcopy(household.status)
+        return household.status
 
 
 # --------------------------------------------------------------------------- embedder and vector index fakes

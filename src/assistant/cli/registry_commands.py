@@ -108,7 +108,7 @@ def register(cli: click.Group) -> None:
             report = access.admin_status(actor=f"cli:{getpass.getuser()}", nik=nik, as_of=as_of)
         finally:
             registry.close()
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else render_text(report))
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else render_text(report))
 
     @cli.command("eval-eligibility")
     @click.argument("households", type=click.Path(exists=True, dir_okay=False, path_type=Path))

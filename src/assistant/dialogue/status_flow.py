@@ -23,7 +23,7 @@ from assistant.errors import (
     RateLimitedError,
     RegistryError,
 )
-from assistant.models import Citation
+from assistant.models import Citation, EligibilityReport
 from assistant.ports import HouseholdLookup
 
 MAX_INVALID_ATTEMPTS = 3
@@ -37,8 +37,6 @@ _MONTHS = {
 _DMY_RE = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
 _YMD_RE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _WORDS_RE = re.compile(r"(?<!\d)(\d{1,2})\s+([a-zA-Z]+)\.?\s+(\d{4})(?!\d)")
-
-_MEMBER_FIELD_RE = re.compile(r"members\[(\d+)\]\.(\w+)")
 
 CiteFn = Callable[[Sequence[str]], tuple[Citation, ...]]
 
@@ -179,7 +177,8 @@ class StatusFlow:
 
     # ------------------------------------------------------------------ phrasing
 
-    def _outcome(self, result: dict[str, Any], *, audience: str) -> FlowResult:
+    def _outcome(self, report: EligibilityReport, *, audience: str) -> FlowResult:
+        result = report.to_dict()
         programs = [p for p in result.get("programs") or [] if isinstance(p, dict)]
         doc_ids: list[str] = []
         for program in programs:
@@ -235,8 +234,8 @@ class StatusFlow:
                 for c in program["components"] if isinstance(c, dict)
             ]
             line += " Komponen: " + "; ".join(parts) + "."
-        if program.get("missing"):
-            fields = ", ".join(self._field_label(str(f)) for f in program["missing"])
+        if program.get("missing_fields"):
+            fields = ", ".join(str(f["label"]) for f in program["missing_fields"])
             line += " " + self._texts.get("status_missing", fields=fields)
         marks = "".join(f" [{number[d]}]" for d in program_doc_ids(program) if d in number)
         return line + marks
@@ -244,13 +243,6 @@ class StatusFlow:
     def _program_name(self, program: dict[str, Any]) -> str:
         code = str(program.get("program") or "?")
         return self._texts.get(f"program_{code}") if f"program_{code}" in self._texts.keys() else code
-
-    def _field_label(self, path: str) -> str:
-        """``members[2].birth_date`` -> "tanggal lahir anggota ke-3"; unknown names stay as they are."""
-        match = _MEMBER_FIELD_RE.fullmatch(path)
-        name = match.group(2) if match else path
-        label = self._texts.get(f"field_{name}") if f"field_{name}" in self._texts.keys() else name
-        return self._texts.get("member_field", field=label, n=int(match.group(1)) + 1) if match else label
 
 
 def _condensable(program: dict[str, Any]) -> bool:

@@ -10,8 +10,20 @@ from datetime import date
 
 from assistant.eligibility import krs, pkh, services
 from assistant.eligibility.checks import Check, combine, unique
+from assistant.eligibility.facts import label, missing_fields
 from assistant.eligibility.parameters import Parameters
-from assistant.models import Enrollment, Household, ProgramDecision, Reason
+from assistant.models import (
+    BenefitComponent,
+    DecisionStatus,
+    EligibilityReport,
+    Enrollment,
+    Household,
+    ProgramDecision,
+    Reason,
+)
+from assistant.registry.nik import mask_nik
+
+S = DecisionStatus
 
 PROGRAM_DOCS = {
     "PKH": "pkh-kriteria-penerima", "KRS": "stunting-krs-kriteria", "BKL_SEKOLAH_LANSIA": "lansia-bkl-sekolah-lansia",
@@ -25,21 +37,21 @@ def _enrollment(h: Household, program: str) -> Enrollment | None:
     return next((e for e in h.enrollments if e.program in aliases), None)
 
 
-def _enrollment_reasons(program: str, status: str, e: Enrollment | None) -> list[Reason]:
+def _enrollment_reasons(program: str, status: DecisionStatus, e: Enrollment | None) -> list[Reason]:
     if e is None:
         return []
     since = f" sejak {e.since}" if e.since else ""
     reasons = [Reason(f"{program.lower()}.enrollment", f"tercatat di data penerima {program} dengan status "
                       f"{e.status}{since}", PROGRAM_DOCS[program], e.status, None)]
-    if e.status == "aktif" and status == "not_eligible":
+    if e.status == "aktif" and status is S.NOT_ELIGIBLE:
         reasons.append(Reason(f"{program.lower()}.enrollment", "status penerima aktif, tetapi data saat ini tidak "
                               "memenuhi aturan; kepesertaan dapat ditinjau pada pemutakhiran data berikutnya",
                               PROGRAM_DOCS[program], e.status, None))
     return reasons
 
 
-def _status(outcome: bool | None, yes: str = "eligible", no: str = "not_eligible") -> str:
-    return {True: yes, False: no, None: "unknown"}[outcome]
+def _status(outcome: bool | None) -> DecisionStatus:
+    return {True: S.ELIGIBLE, False: S.NOT_ELIGIBLE, None: S.UNKNOWN}[outcome]
 
 
 def _ordered_reasons(checks: Sequence[Check]) -> tuple[Reason, ...]:
@@ -54,16 +66,23 @@ def decide_pkh(h: Household, on: date, p: Parameters) -> ProgramDecision:
     comp_check, components = pkh.pkh_components(h, on, p)
     checks = [*gates, comp_check]
     status = _status(combine(checks))
-    missing = unique([f for c in checks for f in c.missing]) if status != "not_eligible" else ()
+    missing = unique([f for c in checks for f in c.missing]) if status is not S.NOT_ELIGIBLE else ()
     annual = per_tahap = None
-    if status == "eligible":
+    if status is S.ELIGIBLE:
         annual = sum(c.annual_amount for c in components)
         per_tahap = annual // p.value("pkh.tahap_per_year", on)
+        components = tuple(_masked(h, c) for c in components)
     else:
         components = ()
     e = _enrollment(h, "PKH")
     reasons = (*_ordered_reasons(checks), *_enrollment_reasons("PKH", status, e))
-    return ProgramDecision("PKH", status, on.isoformat(), reasons, missing, components, annual, per_tahap, e)
+    return ProgramDecision("PKH", status, on.isoformat(), reasons, missing_fields(h, missing), components,
+                           annual, per_tahap, e)
+
+
+def _masked(h: Household, c: BenefitComponent) -> BenefitComponent:
+    m = h.members[c.member_index]
+    return BenefitComponent(c.component, c.member_index, c.annual_amount, label(m), mask_nik(m.nik))
 
 
 def decide_krs(h: Household, on: date, p: Parameters) -> ProgramDecision:
@@ -72,27 +91,27 @@ def decide_krs(h: Household, on: date, p: Parameters) -> ProgramDecision:
                *krs.too_many_or_too_close(h, on, p)]
     any_risk = True if any(f.outcome for f in factors) else (None if any(f.outcome is None for f in factors) else False)
     if target.outcome is False:
-        status, used = "not_at_risk", [target]
+        status, used = S.NOT_AT_RISK, [target]
     elif target.outcome is True and any_risk is not None:
-        status, used = ("at_risk" if any_risk else "not_at_risk"), [target, *factors]
+        status, used = (S.AT_RISK if any_risk else S.NOT_AT_RISK), [target, *factors]
     else:
-        status, used = "unknown", [target, *factors]
-    if status == "at_risk":
+        status, used = S.UNKNOWN, [target, *factors]
+    if status is S.AT_RISK:
         reasons = (*target.reasons, *(r for f in factors if f.outcome for r in f.reasons))
     elif target.outcome is False:
         reasons = target.reasons
     else:
         reasons = (*target.reasons, *_ordered_reasons(factors))
-    missing = unique([m for c in used for m in c.missing]) if status == "unknown" else ()
-    return ProgramDecision("KRS", status, on.isoformat(), tuple(reasons), missing)
+    missing = unique([m for c in used for m in c.missing]) if status is S.UNKNOWN else ()
+    return ProgramDecision("KRS", status, on.isoformat(), tuple(reasons), missing_fields(h, missing))
 
 
 def _simple(program: str, check: Check, h: Household, on: date) -> ProgramDecision:
     status = _status(check.outcome)
     e = _enrollment(h, program)
     reasons = (*check.reasons, *_enrollment_reasons(program, status, e))
-    missing = check.missing if status == "unknown" else ()
-    return ProgramDecision(program, status, on.isoformat(), reasons, missing, enrollment=e)
+    missing = check.missing if status is S.UNKNOWN else ()
+    return ProgramDecision(program, status, on.isoformat(), reasons, missing_fields(h, missing), enrollment=e)
 
 
 def evaluate(household: Household, on: date, params: Parameters) -> tuple[ProgramDecision, ...]:
@@ -107,3 +126,9 @@ def evaluate(household: Household, on: date, params: Parameters) -> tuple[Progra
         _simple("SEMBAKO", services.sembako_desil(h, on, params), h, on),
         _simple("PBI_JKN", services.pbi_desil(h, on, params), h, on),
     )
+
+
+def assess(household: Household, on: date, params: Parameters) -> EligibilityReport:
+    """The typed report for one household (KK masked), as every channel shows it."""
+    return EligibilityReport(kk=mask_nik(household.kk), region_code=household.region_code, desil=household.desil,
+                             as_of=on.isoformat(), programs=evaluate(household, on, params))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
-from assistant.models import Household, Member
+from assistant.models import Household, Member, MissingField
 from assistant.registry.nik import mask_name
 
 SCHOOL_LEVELS = ("SD", "SMP", "SMA")
@@ -37,6 +38,30 @@ def label(member: Member) -> str:
 def field(index: int, name: str) -> str:
     """The missing-field path used in decisions, e.g. ``members[2].birth_date``."""
     return f"members[{index}].{name}"
+
+
+FIELD_LABELS = {
+    "birth_date": "tanggal lahir", "pregnant": "status hamil", "occupation": "pekerjaan",
+    "school_level": "jenjang sekolah", "disability": "status disabilitas", "sex": "jenis kelamin",
+    "relation": "hubungan keluarga", "desil": "desil keluarga", "drinking_water": "sumber air minum",
+    "toilet": "jamban", "name": "nama",
+}
+_MEMBER_PATH = re.compile(r"members\[(\d+)\]\.(\w+)")
+
+
+def missing_field(household: Household, path: str) -> MissingField:
+    """A missing-field path with its plain Indonesian label: ``members[1].occupation`` -> "pekerjaan S*** A*****"."""
+    match = _MEMBER_PATH.fullmatch(path)
+    if match is None:
+        return MissingField(path, FIELD_LABELS.get(path, path))
+    index, name = int(match.group(1)), match.group(2)
+    member = household.members[index] if index < len(household.members) else None
+    who = (label(member) if member is not None else "") or f"anggota ke-{index + 1}"
+    return MissingField(path, f"{FIELD_LABELS.get(name, name)} {who}")
+
+
+def missing_fields(household: Household, paths: tuple[str, ...] | list[str]) -> tuple[MissingField, ...]:
+    return tuple(missing_field(household, p) for p in dict.fromkeys(paths))
 
 
 def wife_index(household: Household) -> int | None:

@@ -13,19 +13,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from assistant.eligibility.engine import evaluate
+from assistant.eligibility.engine import assess
 from assistant.eligibility.parameters import Parameters
-from assistant.eligibility.report import status_report
 from assistant.errors import (
     AccessDeniedError,
     EligibilityInputError,
     NotFoundError,
     RateLimitedError,
 )
-from assistant.models import AuditEntry, Household
+from assistant.models import AuditEntry, EligibilityReport, Household
 from assistant.ports import Registry, StateStore
 from assistant.registry.nik import NikError, mask_nik, parse_nik
 from assistant.settings import Settings
@@ -85,7 +83,7 @@ class RegistryAccess:
 
     # ------------------------------------------------------------------ HouseholdLookup
 
-    def citizen_status(self, *, user_id: str, nik: str, birth_date: str, as_of: str | None = None) -> dict[str, Any]:
+    def citizen_status(self, *, user_id: str, nik: str, birth_date: str, as_of: str | None = None) -> EligibilityReport:
         nik = (nik or "").strip()
         masked = mask_nik(nik)
         keys = (f"verify:fail:user:{user_id}", f"verify:fail:nik:{hashlib.sha256(nik.encode()).hexdigest()[:32]}")
@@ -118,7 +116,7 @@ class RegistryAccess:
 
     def facilitator_status(
         self, *, actor: str, regions: Sequence[str], nik: str, as_of: str | None = None
-    ) -> dict[str, Any]:
+    ) -> EligibilityReport:
         household, masked, on = self._find_household(actor, "facilitator", "facilitator_lookup", nik, as_of)
         if not any(r and household.region_code.startswith(r) for r in regions):
             self._audit(actor, "facilitator", masked, "facilitator_lookup", "denied_region")
@@ -131,7 +129,7 @@ class RegistryAccess:
     # ------------------------------------------------------------------ operator (CLI)
 
     def admin_status(self, *, actor: str, nik: str, as_of: str | date | None = None,
-                     purpose: str = "cli_eligibility") -> dict[str, Any]:
+                     purpose: str = "cli_eligibility") -> EligibilityReport:
         """Unrestricted lookup for operators at the console; audited like every other lookup."""
         household, masked, on = self._find_household(actor, "admin", purpose, nik, as_of)
         self._audit(actor, "admin", masked, purpose, "ok")
@@ -153,8 +151,8 @@ class RegistryAccess:
             raise NotFoundError(f"NIK {masked} tidak ditemukan di registri.")
         return household, masked, on
 
-    def _report(self, household: Household, on: date) -> dict[str, Any]:
-        return status_report(household, evaluate(household, on, self.params), on.isoformat())
+    def _report(self, household: Household, on: date) -> EligibilityReport:
+        return assess(household, on, self.params)
 
     def _audit(self, actor: str, role: str, masked: str, purpose: str, outcome: str) -> None:
         self.registry.record_audit(AuditEntry(actor=actor, role=role, nik_masked=masked, purpose=purpose,

@@ -16,6 +16,7 @@ from typing import Any
 from assistant.eligibility.engine import evaluate
 from assistant.eligibility.parameters import Parameters
 from assistant.errors import InputError
+from assistant.models import ProgramDecision
 from assistant.ports import Registry
 from assistant.registry.records import read_jsonl
 
@@ -75,5 +76,5 @@ def run_eval(
     return results
 
 
-def _as_dict(d: Any) -> dict[str, Any]:
-    return {"status": d.status, "annual_amount": d.annual_amount, "missing": list(d.missing)}
+def _as_dict(d: ProgramDecision) -> dict[str, Any]:
+    return {"status": str(d.status), "annual_amount": d.annual_amount, "missing": list(d.missing_paths)}

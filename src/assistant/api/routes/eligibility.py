@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
 from assistant.api.deps import FacilitatorDep, ServicesDep
+from assistant.api.eligibility_schemas import EligibilityResponse
 from assistant.api.schemas import ErrorResponse
 
 router = APIRouter(prefix="/v1", tags=["eligibility"])
@@ -16,6 +17,7 @@ log = logging.getLogger("assistant.api")
 
 @router.get(
     "/eligibility/{nik}",
+    response_model=EligibilityResponse,
     summary="Registration and eligibility of a household member (facilitator key, own regions only)",
     responses={
         401: {"model": ErrorResponse},
@@ -32,9 +34,9 @@ def eligibility(
     as_of: Annotated[
         str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="Decide as of this date (YYYY-MM-DD).")
     ] = None,
-) -> dict[str, Any]:
+) -> EligibilityResponse:
     result = services.household_lookup.facilitator_status(
         actor=facilitator.name, regions=facilitator.regions, nik=nik, as_of=as_of
     )
     log.info("facilitator status check", extra={"caller": facilitator.name})
-    return result
+    return EligibilityResponse.model_validate(result.to_dict())

@@ -216,23 +216,42 @@ question.addEventListener("keydown", (event) => {
 
 // --- status check for facilitators ------------------------------------------------------------
 
-function describeStatus(result) {
+function rupiah(amount) {
+  return "Rp" + Number(amount).toLocaleString("id-ID");
+}
+
+function maskNik(nik) {
+  return nik.length === 16 ? `${nik.slice(0, 4)}********${nik.slice(-4)}` : "";
+}
+
+function describeStatus(result, nik) {
   const wrap = el("div");
-  const title = result.nik ? `NIK ${result.nik}` : "Hasil cek status";
-  wrap.append(el("h3", {}, title));
-  const decisions = result.decisions || result.programs || [];
-  if (Array.isArray(decisions) && decisions.length) {
-    const list = el("ul");
-    for (const d of decisions) {
-      const item = el("li", {}, `${(d.program || "").toUpperCase()}: ${d.status_text || d.status || "-"}`);
-      const reasons = (d.reasons || []).map((r) => (typeof r === "string" ? r : r.text)).filter(Boolean);
-      if (reasons.length) item.append(el("ul", {}, ...reasons.map((r) => el("li", {}, r))));
-      list.append(item);
+  wrap.append(el("h3", {}, `NIK ${maskNik(nik)} · KK ${result.kk}`));
+  const desil = result.desil === null ? "belum tercatat" : result.desil;
+  wrap.append(el("p", { class: "muted" }, `Wilayah ${result.region_code}, desil ${desil}, dinilai per ${result.as_of}`));
+  for (const a of result.assumptions || []) wrap.append(el("p", { class: "assumption" }, `Andaian (tidak disimpan): ${a}`));
+  const list = el("ul", { class: "decisions" });
+  const sources = [];
+  for (const d of result.programs || []) {
+    const item = el("li", {}, el("strong", {}, `${d.program_name}: ${d.status_text}`));
+    if (d.annual_amount) {
+      const floor = d.amount_is_minimum ? "paling sedikit " : "";
+      item.append(` · ${floor}${rupiah(d.annual_amount)} per tahun`);
     }
-    wrap.append(list);
+    const notes = [...d.reasons];
+    for (const x of d.disputes || []) notes.push(x.text);
+    if (d.amount_raising_fields && d.amount_raising_fields.length) {
+      notes.push("Besaran dapat bertambah bila tercatat: " + d.amount_raising_fields.map((m) => m.label).join(", "));
+    }
+    if (d.missing_fields && d.missing_fields.length) {
+      notes.push("Data belum lengkap: " + d.missing_fields.map((m) => m.text).join("; "));
+    }
+    if (notes.length) item.append(el("ul", {}, ...notes.map((r) => el("li", {}, r))));
+    for (const s of d.sources || []) if (!sources.includes(s)) sources.push(s);
+    list.append(item);
   }
-  const details = el("details", {}, el("summary", {}, "Data lengkap"), el("pre", {}, JSON.stringify(result, null, 2)));
-  wrap.append(details);
+  wrap.append(list);
+  if (sources.length) wrap.append(el("p", { class: "muted" }, "Dokumen rujukan: " + sources.join(", ")));
   return wrap;
 }
 
@@ -248,7 +267,7 @@ $("status-form").addEventListener("submit", async (event) => {
   try {
     const res = await fetch("/v1/eligibility/" + encodeURIComponent(nik), { headers: headers(false) });
     const body = await res.json();
-    out.replaceChildren(res.ok ? describeStatus(body) : document.createTextNode(errorMessage(body, res.status)));
+    out.replaceChildren(res.ok ? describeStatus(body, nik) : document.createTextNode(errorMessage(body, res.status)));
   } catch (err) {
     out.textContent = "Cek status gagal. Periksa koneksi Anda.";
   }
