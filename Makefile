@@ -28,6 +28,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench deploy
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 eval-gate: setup
 	$(BIN)/assistant ingest

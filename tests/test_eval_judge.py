@@ -6,14 +6,9 @@ import json
 
 import pytest
 
+from assistant.adapters.openai_judge import OpenAIFaithfulnessJudge, judge_from_settings
 from assistant.errors import ConfigurationError
-from assistant.evaluation.judge import (
-    OpenAIFaithfulnessJudge,
-    judge_from_settings,
-    judge_summary,
-    parse_verdicts,
-    split_sentences,
-)
+from assistant.evaluation.judge import judge_summary, parse_verdicts, split_sentences
 from assistant.evaluation.metrics import check_reply
 from assistant.evaluation.suite import Case
 from assistant.settings import LLMSettings, Settings

@@ -64,7 +64,7 @@ def eval_command(
     thresholds = load_thresholds(gate_file) if gate_file else None
     faithfulness_judge = None
     if judge:
-        from assistant.evaluation.judge import judge_from_settings
+        from assistant.adapters.openai_judge import judge_from_settings
 
         faithfulness_judge = judge_from_settings(settings)
 

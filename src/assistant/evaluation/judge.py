@@ -1,8 +1,8 @@
 """Optional LLM judge of faithfulness: is every sentence of an answer supported by its cited chunks?
 
-Off by default and never needed in CI. It is available only when an LLM endpoint is configured
-(``ASSISTANT_LLM__BASE_URL``, usually with ``ASSISTANT_GENERATOR=llm``) and talks to any
-OpenAI-compatible ``/chat/completions`` endpoint over httpx. The prompts are in Indonesian.
+Off by default and never needed in CI. This module holds the prompts (in Indonesian), the sentence
+split, the verdict parsing and the run summary; ``assistant.adapters.openai_judge`` sends them to any
+OpenAI-compatible ``/chat/completions`` endpoint (``ASSISTANT_LLM__BASE_URL``).
 
 Score of one answer = sentences judged supported / sentences in the answer (a sentence the judge
 gives no verdict for counts as unsupported). Refused answers and answers without citations are not
@@ -16,11 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-import httpx
-
-from assistant.errors import ConfigurationError
 from assistant.evaluation.metrics import CaseResult
-from assistant.settings import Settings
 
 SYSTEM_PROMPT = (
     "Anda adalah penilai yang teliti untuk asisten layanan sosial (PKH, DTSEN, stunting, lansia, bansos). "
@@ -72,65 +68,6 @@ def parse_verdicts(content: str, count: int) -> dict[int, bool]:
         if isinstance(number, int) and 1 <= number <= count:
             verdicts[number] = item.get("didukung") is True
     return verdicts
-
-
-class OpenAIFaithfulnessJudge:
-    """Judge callable for :func:`assistant.evaluation.runner.run_suite` backed by an OpenAI-compatible API."""
-
-    def __init__(
-        self,
-        base_url: str,
-        model: str,
-        *,
-        api_key: str | None = None,
-        timeout_seconds: float = 30.0,
-        client: httpx.Client | None = None,
-    ) -> None:
-        self.model = model
-        self._url = base_url.rstrip("/") + "/chat/completions"
-        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self._client = client or httpx.Client(timeout=timeout_seconds, headers=headers)
-
-    def close(self) -> None:
-        self._client.close()
-
-    def _complete(self, messages: list[dict[str, str]]) -> str:
-        payload: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": 0}
-        response = self._client.post(self._url, json=payload)
-        response.raise_for_status()
-        return response.json()["choices"][0]["message"]["content"]
-
-    def __call__(self, answer: str, sources: Sequence[str]) -> tuple[float | None, str | None]:
-        """Score one answer: (supported share, note naming unsupported sentences), or (None, why not)."""
-        sentences = split_sentences(answer)
-        if not sentences:
-            return None, "tidak dinilai: jawaban kosong"
-        try:
-            content = self._complete(build_messages(sentences, sources))
-            verdicts = parse_verdicts(content, len(sentences))
-        except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as exc:
-            return None, f"penilai gagal: {type(exc).__name__}: {exc}"
-        unsupported = [n for n in range(1, len(sentences) + 1) if not verdicts.get(n, False)]
-        score = round((len(sentences) - len(unsupported)) / len(sentences), 4)
-        note = "tidak didukung: kalimat " + ", ".join(map(str, unsupported)) if unsupported else None
-        return score, note
-
-
-def judge_from_settings(settings: Settings) -> OpenAIFaithfulnessJudge:
-    """Build the judge from the LLM settings.
-
-    Raises:
-        ConfigurationError: no LLM endpoint is configured.
-    """
-    if not settings.llm.base_url:
-        raise ConfigurationError(
-            "Penilai faithfulness butuh LLM: isi ASSISTANT_LLM__BASE_URL (endpoint yang kompatibel dengan "
-            "OpenAI, biasanya bersama ASSISTANT_GENERATOR=llm), atau jalankan tanpa --judge."
-        )
-    api_key = settings.llm.api_key.get_secret_value() if settings.llm.api_key else None
-    return OpenAIFaithfulnessJudge(
-        settings.llm.base_url, settings.llm.model, api_key=api_key, timeout_seconds=settings.llm.timeout_seconds
-    )
 
 
 def judge_summary(results: Sequence[CaseResult], model: str) -> dict[str, Any]:
