@@ -87,3 +87,10 @@ class RateLimitedError(AssistantError):
     def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
         super().__init__(message, code=code)
         self.retry_after = retry_after
+
+
+class StoreUnavailableError(AssistantError):
+    """The database of the journal or the API keys cannot be reached (ASSISTANT_STORE__URL)."""
+
+    code = "store_unavailable"
+    exit_code = 5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -19,6 +19,10 @@ from assistant.models import (
     Reply,
     ScoredChunk,
 )
+
+if TYPE_CHECKING:
+    from assistant.api_keys import ApiKey
+    from assistant.dialogue.journal import JournalEntry
 
 
 class Embedder(Protocol):
@@ -92,6 +96,54 @@ class AnswerGenerator(Protocol):
     """Composes a grounded answer from retrieved chunks (extractive by default, an LLM optionally)."""
 
     def answer(self, question: str, hits: Sequence[ScoredChunk], audience: str) -> Answer: ...
+
+
+class Journal(Protocol):
+    """Append-only log of replies plus feedback on them; erasable per user.
+
+    ``assistant.adapters.sql_journal.SqlJournal`` on SQLite (embedded default) or PostgreSQL
+    (ASSISTANT_STORE__URL), so several API workers and hosts write to one journal.
+    """
+
+    def record(self, entry: JournalEntry) -> None: ...
+
+    def add_feedback(self, answer_id: str, rating: str, comment: str, created_at: str) -> bool:
+        """Store feedback; False when the answer id is unknown."""
+        ...
+
+    def forget_user(self, user_hash: str) -> int:
+        """Delete a user's interactions and the feedback on them; returns rows deleted."""
+        ...
+
+    def interactions(self, since: str | None = None) -> list[dict[str, Any]]: ...
+
+    def feedback_rows(self, since: str | None = None) -> list[dict[str, Any]]:
+        """Feedback joined with the question and answer it rates."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class KeyStore(Protocol):
+    """API keys: created with a token shown once, listed, revoked, and checked on every request.
+
+    ``assistant.adapters.sql_keys.SqlApiKeyStore`` on SQLite (embedded default) or PostgreSQL
+    (ASSISTANT_STORE__URL). A revoked key stops working on every worker at its next request.
+    """
+
+    def create(self, *, name: str, role: str, regions: Sequence[str] = ()) -> tuple[ApiKey, str]:
+        """The new key and its token; ``InputError`` for a bad name, role or region, or a taken name."""
+        ...
+
+    def list(self) -> list[ApiKey]: ...
+
+    def revoke(self, name_or_id: str) -> ApiKey:
+        """Revoke by name or key id (idempotent); ``NotFoundError`` when there is no such key."""
+        ...
+
+    def authenticate(self, token: str) -> ApiKey | None:
+        """The active key for a token, or None (unknown, malformed, wrong secret or revoked)."""
+        ...
 
 
 class StateStore(Protocol):

@@ -11,7 +11,6 @@ import logging
 from functools import cached_property
 from pathlib import Path
 
-from assistant.dialogue.journal import Journal
 from assistant.eligibility.parameters import Parameters
 from assistant.errors import AssistantError
 from assistant.models import DocumentInfo, IngestReport
@@ -20,6 +19,8 @@ from assistant.ports import (
     Conversation,
     Embedder,
     HouseholdLookup,
+    Journal,
+    KeyStore,
     KnowledgeBase,
     ProgressFactory,
     Registry,
@@ -31,7 +32,7 @@ from assistant.settings import Settings
 log = logging.getLogger(__name__)
 
 # The parts close() releases, in order: the channels' conversation first, the stores it writes to last.
-_CLOSEABLE = ("journal", "registry", "state", "index")
+_CLOSEABLE = ("journal", "key_store", "registry", "state", "index")
 
 
 class Services:
@@ -50,13 +51,14 @@ class Services:
         registry: Registry | None = None,
         household_lookup: HouseholdLookup | None = None,
         journal: Journal | None = None,
+        key_store: KeyStore | None = None,
         conversation: Conversation | None = None,
     ) -> None:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         given = {"embedder": embedder, "index": index, "knowledge": knowledge, "state": state,
                  "registry": registry, "household_lookup": household_lookup, "journal": journal,
-                 "conversation": conversation}
+                 "key_store": key_store, "conversation": conversation}
         # A given part takes the place of the lazily built one (cached_property reads the instance dict first).
         self.__dict__.update({name: part for name, part in given.items() if part is not None})
 
@@ -99,7 +101,7 @@ class Services:
         from assistant.adapters.state import InMemoryStateStore, RedisStateStore
 
         if self.settings.redis_url:
-            return RedisStateStore(self.settings.redis_url)
+            return RedisStateStore(self.settings.redis_url, prefix=self.settings.redis_key_prefix)
         return InMemoryStateStore()
 
     @cached_property
@@ -126,9 +128,15 @@ class Services:
 
     @cached_property
     def journal(self) -> Journal:
-        from assistant.adapters.sqlite_journal import SQLiteJournal, default_journal_path
+        from assistant.adapters.stores import build_journal
 
-        return SQLiteJournal(default_journal_path(self.settings.data_dir))
+        return build_journal(self.settings)
+
+    @cached_property
+    def key_store(self) -> KeyStore:
+        from assistant.adapters.stores import build_key_store
+
+        return build_key_store(self.settings)
 
     @cached_property
     def conversation(self) -> Conversation:

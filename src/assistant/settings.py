@@ -88,6 +88,17 @@ class RegistrySettings(BaseModel):
     http_timeout_seconds: float = Field(5.0, gt=0, description="Per-request timeout of the HTTP registry adapter.")
 
 
+class StoreSettings(BaseModel):
+    url: str | None = Field(
+        None,
+        description=(
+            "Database for the conversation journal, feedback and API keys: empty for the embedded SQLite "
+            "files in the data directory (one host), postgresql://… to share them between workers and hosts "
+            "(the registry's PostgreSQL URL may be reused; the tables do not clash)."
+        ),
+    )
+
+
 class LLMSettings(BaseModel):
     base_url: str | None = Field(None, description="OpenAI-compatible endpoint for the LLM generator.")
     model: str = Field("gpt-4o-mini", description="Model name at that endpoint.")
@@ -154,11 +165,15 @@ class Settings(BaseSettings):
     )
     memory_ttl_seconds: int = Field(86400, ge=1, description="How long conversation memory is kept.")
     log_level: str = Field("INFO", description="Root log level.")
+    redis_key_prefix: str = Field(
+        "assistant:", description="Prefix of every Redis key, so several deployments can share one Redis."
+    )
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     registry: RegistrySettings = Field(default_factory=RegistrySettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)

@@ -15,11 +15,11 @@ from fastapi.staticfiles import StaticFiles
 
 from assistant.api.docs import install_offline_docs
 from assistant.api.errors import install_error_handlers
-from assistant.api.keys import ApiKeyStore
 from assistant.api.metrics import ApiMetrics
 from assistant.api.middleware import RequestContextMiddleware
 from assistant.api.ratelimit import FixedWindowLimiter
 from assistant.api.routes import admin, chat, eligibility, health, search
+from assistant.ports import KeyStore
 from assistant.services import Services
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ caller is an anonymous citizen (chat, search, feedback; rate-limited). Every err
 """
 
 
-def create_app(services: Services, *, key_store: ApiKeyStore | None = None) -> FastAPI:
+def create_app(services: Services, *, key_store: KeyStore | None = None) -> FastAPI:
     """Build the app around the process's Services; its lifespan warms them up and closes them at shutdown."""
     settings = services.settings
     webhook = _telegram_webhook(services)
@@ -82,7 +82,7 @@ def create_app(services: Services, *, key_store: ApiKeyStore | None = None) -> F
     app.state.services = services
     app.state.settings = settings
     app.state.metrics = metrics
-    app.state.keys = key_store or ApiKeyStore(settings.data_dir / "keys.sqlite3")
+    app.state.keys = key_store or services.key_store
     app.state.limiter = FixedWindowLimiter(
         services.state, on_limited=lambda scope: metrics.rate_limited.labels(scope).inc()
     )

@@ -47,6 +47,7 @@ _STATUS: tuple[tuple[type[e.AssistantError], int], ...] = (
     (e.RegistryError, 503),
     (e.GenerationError, 503),
     (e.ConfigurationError, 503),
+    (e.StoreUnavailableError, 503),
 )
 
 _HTTP_CODES = {

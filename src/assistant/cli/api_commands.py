@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from assistant.errors import ConfigurationError
 from assistant.settings import Settings
 
+if TYPE_CHECKING:
+    from assistant.adapters.sql_keys import SqlApiKeyStore
 
-def _key_store(settings: Settings):
-    from assistant.api.keys import ApiKeyStore
 
-    return ApiKeyStore(settings.data_dir / "keys.sqlite3")
+def _key_store(settings: Settings) -> SqlApiKeyStore:
+    from assistant.adapters.stores import build_key_store
+
+    return build_key_store(settings)
+
+# Conversation memory, the status check in progress and rate limits live in the state store: in-process
+# without Redis, so a second worker would not see what the first one was told.
+WORKERS_NEED_REDIS = (
+    "--workers lebih dari 1 memerlukan ASSISTANT_REDIS_URL: tanpa Redis setiap proses menyimpan percakapan, "
+    "cek status yang sedang berjalan dan batas permintaan sendiri-sendiri, sehingga percakapan terputus bila "
+    "pesan berikutnya dilayani proses lain. Isi ASSISTANT_REDIS_URL (mis. redis://127.0.0.1:6379/0) "
+    "atau jalankan dengan --workers 1."
+)
 
 
 @click.command("serve")
 @click.option("--host", default=None, help="Address to listen on (default: api.host, 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default: api.port, 8000).")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes; more than one needs ASSISTANT_REDIS_URL for shared state.")
+              help="Worker processes; more than one needs ASSISTANT_REDIS_URL (shared state), else it refuses.")
 @click.pass_obj
 def serve(settings: Settings, host: str | None, port: int | None, workers: int) -> None:
     """Jalankan API dan halaman web chat (indeks dibuat otomatis bila belum ada)."""
@@ -30,6 +43,8 @@ def serve(settings: Settings, host: str | None, port: int | None, workers: int) 
     from assistant.api.logging import configure_logging
     from assistant.services import build_services
 
+    if workers > 1 and not settings.redis_url:
+        raise ConfigurationError(WORKERS_NEED_REDIS)
     host = host or settings.api.host
     port = port or settings.api.port
     configure_logging(settings.log_level)

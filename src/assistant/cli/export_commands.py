@@ -11,7 +11,9 @@ from typing import Any
 
 import click
 
+from assistant.adapters.sql_journal import SqlJournal
 from assistant.adapters.sqlite_journal import SQLiteJournal, default_journal_path
+from assistant.adapters.stores import build_journal
 from assistant.dialogue.journal import most_asked
 from assistant.errors import InputError
 from assistant.settings import Settings
@@ -46,7 +48,10 @@ def render(rows: list[dict[str, Any]], fields: tuple[str, ...], fmt: str) -> str
     return buffer.getvalue()
 
 
-def _open_journal(settings: Settings, journal_path: Path | None) -> SQLiteJournal:
+def _open_journal(settings: Settings, journal_path: Path | None) -> SqlJournal:
+    """The given journal file, else the configured store (ASSISTANT_STORE__URL or the data directory's file)."""
+    if journal_path is None and settings.store.url:
+        return build_journal(settings)
     path = journal_path or default_journal_path(settings.data_dir)
     if not Path(path).is_file():
         raise InputError(f"Belum ada catatan percakapan di {path}.")
@@ -68,7 +73,7 @@ _format = click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), d
 _out = click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
                     help="Tulis hasil ekspor ke berkas ini (bawaan: stdout, ringkasan ke stderr).")
 _journal = click.option("--journal", "journal_path", type=click.Path(path_type=Path, dir_okay=False),
-                        default=None, help="Berkas jurnal (bawaan: <data_dir>/journal.sqlite3).")
+                        default=None, help="Berkas jurnal SQLite (bawaan: ASSISTANT_STORE__URL, atau <data_dir>/journal.sqlite3).")
 
 
 @click.group("export")

@@ -1,7 +1,8 @@
 """The interaction log and feedback store the conversation service writes to (``Journal``).
 
-Rows hold a hashed user id and redacted text only. ``assistant.adapters.sqlite_journal`` is the
-implementation; exports for evaluators are built from ``interactions`` and ``feedback_rows``.
+Rows hold a hashed user id and redacted text only. The ``Journal`` port is in ``assistant.ports``
+(re-exported here); ``assistant.adapters.sql_journal`` implements it on SQLite and PostgreSQL.
+Exports for evaluators are built from ``interactions`` and ``feedback_rows``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
+
+from assistant.ports import Journal
+
+__all__ = ["RATINGS", "QUESTION_INTENTS", "Journal", "JournalEntry", "most_asked", "normalize_question"]
 
 RATINGS = ("up", "down")
 
@@ -30,28 +35,6 @@ class JournalEntry:
     doc_ids: tuple[str, ...]
     latency_ms: float
     created_at: str  # ISO 8601, UTC
-
-
-class Journal(Protocol):
-    """Append-only log of replies plus feedback on them; erasable per user."""
-
-    def record(self, entry: JournalEntry) -> None: ...
-
-    def add_feedback(self, answer_id: str, rating: str, comment: str, created_at: str) -> bool:
-        """Store feedback; False when the answer id is unknown."""
-        ...
-
-    def forget_user(self, user_hash: str) -> int:
-        """Delete a user's interactions and the feedback on them; returns rows deleted."""
-        ...
-
-    def interactions(self, since: str | None = None) -> list[dict[str, Any]]: ...
-
-    def feedback_rows(self, since: str | None = None) -> list[dict[str, Any]]:
-        """Feedback joined with the question and answer it rates."""
-        ...
-
-    def close(self) -> None: ...
 
 
 _FILLERS = re.compile(r"\b(?:min|kak|bang|bu|pak|mas|mbak|dong|ya|yah|sih|nih|deh|kah|tolong|mohon|admin)\b")
