@@ -132,6 +132,9 @@ class Answer:
     confidence: float = 0.0
     hits: tuple[ScoredChunk, ...] = ()
     latency_ms: float = 0.0
+    # How it was made, for the journal and evaluators: generator, prompt version, LLM outcome,
+    # fallback reason, token counts (empty for the extractive answerer).
+    meta: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {

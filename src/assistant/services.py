@@ -81,9 +81,10 @@ class Services:
     @cached_property
     def generator(self) -> AnswerGenerator | None:
         if self.settings.generator == "llm":
-            from assistant.adapters.langchain_generator import LangChainGenerator
+            from assistant.adapters.langchain_generator import build_llm_generator
+            from assistant.rag.grounding import embedding_similarity
 
-            return LangChainGenerator(self.settings.llm)
+            return build_llm_generator(self.settings.llm, similarity=embedding_similarity(lambda: self.embedder))
         return None  # the knowledge base builds the extractive answerer over its own index
 
     @cached_property

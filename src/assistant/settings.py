@@ -100,10 +100,39 @@ class StoreSettings(BaseModel):
 
 
 class LLMSettings(BaseModel):
-    base_url: str | None = Field(None, description="OpenAI-compatible endpoint for the LLM generator.")
-    model: str = Field("gpt-4o-mini", description="Model name at that endpoint.")
+    provider: Literal["openai", "ollama"] = Field(
+        "openai", description="openai: any OpenAI-compatible base URL (vLLM, llama.cpp, hosted); ollama: an Ollama server."
+    )
+    base_url: str | None = Field(
+        None, description="Endpoint: e.g. http://127.0.0.1:8080/v1 (openai) or http://127.0.0.1:11434 (ollama)."
+    )
+    model: str = Field("gpt-4o-mini", description="Model name at that endpoint (e.g. qwen2.5:7b-instruct).")
     api_key: SecretStr | None = Field(None, description="API key for the LLM endpoint.")
     timeout_seconds: float = Field(30.0, gt=0, description="Per-request timeout.")
+    max_retries: int = Field(1, ge=0, description="Retries on connection errors, 429 and 5xx.")
+    mode: Literal["generate", "rephrase"] = Field(
+        "generate",
+        description=(
+            "generate: the model answers from the passages; rephrase: it only rewords the extractive "
+            "answer's sentences (safer for small local models). Both are post-checked."
+        ),
+    )
+    rewrite_follow_ups: bool = Field(
+        True, description="Let the model make follow-up questions self-contained (rule-based otherwise)."
+    )
+    breaker_failures: int = Field(3, ge=1, description="Consecutive endpoint failures that open the circuit.")
+    breaker_cooldown_seconds: float = Field(
+        30.0, gt=0, description="While the circuit is open, answers are extractive without calling the model."
+    )
+    min_lexical_support: float = Field(
+        0.6, ge=0, le=1, description="Share of a sentence's content words its cited passages must contain."
+    )
+    min_lexical_floor: float = Field(
+        0.3, ge=0, le=1, description="Lower share accepted when the embedding similarity is high enough."
+    )
+    min_dense_support: float = Field(
+        0.86, ge=0, le=1, description="Cosine similarity (e5) to a cited passage that backs a paraphrase."
+    )
 
 
 class TelegramSettings(BaseModel):

@@ -12,7 +12,8 @@ class FakeOpenAI:
 
     Each recorded request is ``{"path", "auth", "body"}``. ``status`` other than 200 sends an error
     body; ``raw`` sends that body verbatim; ``delay`` makes the handler wait (until ``stop`` releases
-    it) before answering. Use as a context manager: the server runs inside the ``with`` block.
+    it) before answering. A request with ``"stream": true`` gets the content as server-sent chunks
+    of 7 characters (``stream_gap`` seconds apart) and a final usage chunk. Use as a context manager: the server runs inside the ``with`` block.
     """
 
     def __init__(self) -> None:
@@ -21,6 +22,7 @@ class FakeOpenAI:
         self.status = 200
         self.raw: bytes | None = None
         self.delay = 0.0
+        self.stream_gap = 0.0  # seconds between streamed pieces
         self.release = threading.Event()
         fake = self
 
@@ -30,6 +32,9 @@ class FakeOpenAI:
                 fake.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
                 if fake.delay:
                     fake.release.wait(fake.delay)
+                if body.get("stream") and fake.status == 200 and fake.raw is None:
+                    self._stream(body.get("model", ""))
+                    return
                 data = fake._response_body(body.get("model", ""))
                 try:
                     self.send_response(fake.status)
@@ -39,6 +44,34 @@ class FakeOpenAI:
                     self.wfile.write(data)
                 except OSError:
                     pass  # the client gave up (timeout tests)
+
+            def _stream(self, model):
+                content = fake._content()
+                pieces = [content[i:i + 7] for i in range(0, len(content), 7)] or [""]
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.end_headers()
+                    for n, piece in enumerate(pieces):
+                        delta = {"role": "assistant", "content": piece} if n == 0 else {"content": piece}
+                        self._event({"id": "chatcmpl-s", "object": "chat.completion.chunk", "created": 1_700_000_000,
+                                     "model": model, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
+                        if fake.stream_gap:
+                            fake.release.wait(fake.stream_gap)
+                    self._event({"id": "chatcmpl-s", "object": "chat.completion.chunk", "created": 1_700_000_000,
+                                 "model": model, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+                    self._event({"id": "chatcmpl-s", "object": "chat.completion.chunk", "created": 1_700_000_000,
+                                 "model": model, "choices": [],
+                                 "usage": {"prompt_tokens": 10, "completion_tokens": len(pieces),
+                                           "total_tokens": 10 + len(pieces)}})
+                    self.wfile.write(b"data: [DONE]\n\n")
+                    self.wfile.flush()
+                except OSError:
+                    pass
+
+            def _event(self, payload):
+                self.wfile.write(f"data: {json.dumps(payload)}\n\n".encode())
+                self.wfile.flush()
 
             def log_message(self, *args):
                 pass
@@ -52,7 +85,7 @@ class FakeOpenAI:
             return self.raw
         if self.status != 200:
             return json.dumps({"error": {"message": "down", "type": "server_error"}}).encode()
-        content = self.contents[min(len(self.requests), len(self.contents)) - 1]
+        content = self._content()
         return json.dumps({
             "id": f"chatcmpl-{len(self.requests)}",
             "object": "chat.completion",
@@ -61,6 +94,9 @@ class FakeOpenAI:
             "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
             "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
         }).encode()
+
+    def _content(self) -> str:
+        return self.contents[min(len(self.requests), len(self.contents)) - 1]
 
     def start(self) -> None:
         self.thread.start()

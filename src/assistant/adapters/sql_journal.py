@@ -42,7 +42,7 @@ class SqlJournal:
             "channel": entry.channel, "role": entry.role, "intent": entry.intent, "question": entry.question,
             "resolved_question": entry.resolved_question, "answer": entry.answer, "refused": bool(entry.refused),
             "doc_ids": json.dumps(list(entry.doc_ids)), "latency_ms": float(entry.latency_ms),
-            "created_at": entry.created_at,
+            "created_at": entry.created_at, "generation": json.dumps(entry.generation, ensure_ascii=False),
         }
         try:
             with self.engine.begin() as conn:
@@ -83,6 +83,7 @@ class SqlJournal:
         for row in rows:
             row["refused"] = bool(row["refused"])
             row["doc_ids"] = json.loads(row["doc_ids"])
+            row["generation"] = json.loads(row.get("generation") or "{}")
         return rows
 
     def feedback_rows(self, since: str | None = None) -> list[dict[str, Any]]:

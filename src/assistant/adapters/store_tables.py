@@ -21,6 +21,7 @@ interactions = sa.Table(
     sa.Column("doc_ids", sa.Text, nullable=False),  # JSON list
     sa.Column("latency_ms", sa.Float, nullable=False),
     sa.Column("created_at", sa.Text, nullable=False),
+    sa.Column("generation", sa.Text, nullable=False, server_default="{}"),  # JSON: Answer.meta
 )
 
 feedback = sa.Table(

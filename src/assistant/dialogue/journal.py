@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.ports import Journal
@@ -35,6 +35,8 @@ class JournalEntry:
     doc_ids: tuple[str, ...]
     latency_ms: float
     created_at: str  # ISO 8601, UTC
+    # How the answer was made (generator, prompt version, LLM outcome, fallback reason, tokens).
+    generation: dict[str, Any] = field(default_factory=dict)
 
 
 _FILLERS = re.compile(r"\b(?:min|kak|bang|bu|pak|mas|mbak|dong|ya|yah|sih|nih|deh|kah|tolong|mohon|admin)\b")

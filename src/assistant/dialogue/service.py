@@ -59,6 +59,7 @@ class _Outcome:
     resolved: str = ""
     remember: bool = True  # write the turn to memory and the journal
     extra: dict = field(default_factory=dict)
+    generation: dict = field(default_factory=dict)  # Answer.meta, recorded in the journal
 
 
 class ConversationService:
@@ -141,6 +142,7 @@ class ConversationService:
                 resolved_question=redacted_resolved, answer=safety.redact_nik(outcome.text),
                 refused=outcome.refused, doc_ids=tuple(dict.fromkeys(c.doc_id for c in outcome.citations)),
                 latency_ms=latency_ms, created_at=self._now().isoformat(timespec="seconds"),
+                generation=outcome.generation,
             ))
         logger.info(
             "chat reply intent=%s refused=%s", outcome.intent, outcome.refused,
@@ -259,7 +261,7 @@ class ConversationService:
             intent = Intent.PROGRAM_QUESTION if in_scope else Intent.OUT_OF_SCOPE
             key = "decline_unknown" if in_scope else "out_of_scope"
             return _Outcome(intent, self._texts.get(key), refused=True, hits=answer.hits, resolved=resolved,
-                            suggestions=self._default_suggestions(role), extra=extra)
+                            suggestions=self._default_suggestions(role), extra=extra, generation=dict(answer.meta))
         text_out = answer.text
         suggestions = self._default_suggestions(role)
         if c.mixed and role == "citizen":
@@ -269,7 +271,8 @@ class ConversationService:
     def _answered(self, answer: Answer, text: str, refused: bool, suggestions: tuple[str, ...], resolved: str,
                   extra: dict) -> _Outcome:
         return _Outcome(Intent.PROGRAM_QUESTION, text, refused=refused, citations=answer.citations,
-                        suggestions=suggestions, hits=answer.hits, resolved=resolved, extra=extra)
+                        suggestions=suggestions, hits=answer.hits, resolved=resolved, extra=extra,
+                        generation=dict(answer.meta))
 
     # ------------------------------------------------------------------ helpers
 

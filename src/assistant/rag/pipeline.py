@@ -16,10 +16,18 @@ from assistant.ports import AnswerGenerator, Embedder, ProgressFactory, VectorIn
 from assistant.rag.answer import ExtractiveAnswerer
 from assistant.rag.cache import LruCache
 from assistant.rag.ingest import ingest
+from assistant.rag.llm_answer import GroundedLlmGenerator
 from assistant.rag.retrieve import HybridRetriever
 from assistant.settings import AnswerSettings, RetrievalSettings
 
 _RECHECK_SECONDS = 5.0
+# Fallbacks caused by the endpoint, not by the question: the next asker should get the model again.
+_TRANSIENT_REASONS = ("generation_", "breaker_open")
+
+
+def _transient(answer: Answer) -> bool:
+    reason = str(answer.meta.get("fallback_reason") or "")
+    return reason.startswith(_TRANSIENT_REASONS)
 
 
 class RagKnowledgeBase:
@@ -43,7 +51,7 @@ class RagKnowledgeBase:
         self._answer_settings = answer
         self._generator = generator
         self._retriever: HybridRetriever | None = None
-        self._extractive: tuple[HybridRetriever, ExtractiveAnswerer] | None = None
+        self._extractive: tuple[HybridRetriever, ExtractiveAnswerer, AnswerGenerator | None] | None = None
         # Popular questions repeat all day; an answer is a pure function of question, audience and
         # index generation, so it is kept (the generation is part of the key, so a re-index resets it).
         self._answers: LruCache[tuple, Answer] = LruCache(answer_cache_size)
@@ -75,13 +83,17 @@ class RagKnowledgeBase:
         self._checked_at = 0.0
 
     def generator(self) -> AnswerGenerator:
-        """The configured generator, else the extractive one bound to the current index's vocabulary."""
-        if self._generator is not None:
-            return self._generator
+        """The extractive answerer bound to the current index's vocabulary, or the configured generator.
+
+        A checked LLM generator is bound to that extractive answerer, its fallback.
+        """
         retriever = self.retriever()
         if self._extractive is None or self._extractive[0] is not retriever:
-            self._extractive = (retriever, ExtractiveAnswerer(self._answer_settings, retriever.vocabulary))
-        return self._extractive[1]
+            extractive = ExtractiveAnswerer(self._answer_settings, retriever.vocabulary)
+            bound = self._generator.with_fallback(extractive) if isinstance(
+                self._generator, GroundedLlmGenerator) else self._generator
+            self._extractive = (retriever, extractive, bound)
+        return self._extractive[2] or self._extractive[1]
 
     def search(
         self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None, mode: str | None = None
@@ -106,7 +118,8 @@ class RagKnowledgeBase:
             # Audience shapes the answer, not the search: a facilitator may need a citizen FAQ passage.
             hits = self.search(question, k=self._retrieval.top_k, filters=filters)
             answer = self.generator().answer(question, hits, audience)
-            self._answers.put(key, answer)
+            if not _transient(answer):
+                self._answers.put(key, answer)
         return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
 
     def chunk(self, chunk_id: str) -> Chunk | None:
