@@ -69,6 +69,12 @@ class TestJournalContract:
         assert set(rows[0]) >= {"conversation_id", "user_hash", "channel", "role", "intent", "question",
                                 "resolved_question", "answer", "created_at"}
 
+    def test_how_an_answer_was_made_is_kept(self, journal):
+        made = {"generator": "extractive", "fallback_reason": "unsupported_fact", "prompt_version": "id-2"}
+        journal.record(entry("llm", generation=made))
+        journal.record(entry("plain"))
+        assert {r["answer_id"]: r["generation"] for r in journal.interactions()} == {"llm": made, "plain": {}}
+
     def test_since_filters_by_creation_time(self, journal):
         journal.record(entry("old", at="2026-11-01T08:00:00+00:00"))
         journal.record(entry("new", at="2026-11-30T08:00:00+00:00"))
@@ -225,7 +231,7 @@ def test_store_url_puts_journal_and_keys_beside_the_registry(tmp_path):
                 versions = {r[0] for r in conn.execute(f'SELECT version_num FROM "{schema}".store_alembic_version')}
             assert {"households", "audit_log", "alembic_version", "interactions", "feedback", "api_keys",
                     "store_alembic_version"} <= tables
-            assert versions == {"journal_0001", "keys_0001"}
+            assert versions == {"journal_0002", "keys_0001"}
             assert not (tmp_path / "journal.sqlite3").exists() and not (tmp_path / "keys.sqlite3").exists()
         finally:
             journal.close()

@@ -8,6 +8,10 @@ from __future__ import annotations
 import hashlib
 import re
 
+from assistant.rag.injection import is_injection
+
+__all__ = ["extract_nik", "hash_user", "is_data_fishing", "is_injection", "is_scam_related", "mask_nik", "redact_nik"]
+
 # 16 digits, optionally grouped by 4 with a space, dot or dash ("3204 1234 5678 0001").
 _NIK_RE = re.compile(r"(?<!\d)(\d{4})[ .\-]?(\d{4})[ .\-]?(\d{4})[ .\-]?(\d{4})(?!\d)")
 
@@ -28,16 +32,6 @@ _SCAM_PATTERNS = [
 ]
 _SCAM_RE = re.compile("|".join(_SCAM_PATTERNS), re.IGNORECASE)
 
-_INJECTION_PATTERNS = [
-    r"abaikan (?:semua |seluruh )?(?:instruksi|perintah|aturan|arahan)",
-    r"lupakan (?:semua |seluruh )?(?:instruksi|perintah|aturan|arahan)",
-    r"ignore (?:all |any |the )?(?:previous |prior |above )?(?:instructions?|rules|prompts?)",
-    r"(?:system|sistem) prompt|prompt (?:sistem|system)",
-    r"kamu sekarang (?:adalah|jadi|menjadi)",
-    r"(?:berpura-?pura|anggap) (?:kamu|anda|dirimu)",
-    r"jailbreak|developer mode|mode (?:developer|pengembang|admin|debug)",
-    r"tampilkan (?:instruksi|prompt|konfigurasi|aturan) (?:kamu|anda|mu)",
-]
 _FISHING_PATTERNS = [
     r"\bnik\b.{0,30}\b(?:orang lain|orang|warga lain|tetangga|penerima lain|semua|milik)",
     r"(?:orang lain|tetangga|warga lain|penerima lain)\b.{0,30}\bnik\b",
@@ -49,7 +43,6 @@ _FISHING_PATTERNS = [
     r"\b(?:berikan|tampilkan|sebutkan|carikan|bocorkan|kirimkan)\b(?: \w+){0,2} nik\b",
     r"\bnik (?:\w+ )?lengkap\b",
 ]
-_INJECTION_RE = re.compile("|".join(_INJECTION_PATTERNS), re.IGNORECASE)
 _FISHING_RE = re.compile("|".join(_FISHING_PATTERNS), re.IGNORECASE)
 
 
@@ -75,11 +68,6 @@ def extract_nik(text: str) -> str | None:
 def is_scam_related(text: str) -> bool:
     """True when the text mentions a known bansos scam pattern (PIN/OTP, fees, e-wallet payout)."""
     return bool(_SCAM_RE.search(text))
-
-
-def is_injection(text: str) -> bool:
-    """True for attempts to override the assistant's instructions."""
-    return bool(_INJECTION_RE.search(text))
 
 
 def is_data_fishing(text: str) -> bool:

@@ -18,9 +18,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from assistant.dialogue.safety import extract_nik, is_injection
+from assistant.dialogue.safety import extract_nik
 from assistant.ports import Embedder
 from assistant.rag.facts import Fact, extract_facts, source_facts
+from assistant.rag.injection import is_injection
 from assistant.rag.text import normalize, split_sentences, tokenize
 
 # "[2]", "[1, 3]" or "[1;3]": one group of passage numbers as the model wrote it.

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.dialogue.safety import is_injection
 from assistant.models import Chunk
+from assistant.rag.injection import is_injection
 from assistant.rag.text import split_sentences
 
 PROMPT_VERSION = "id-2"

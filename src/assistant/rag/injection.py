@@ -1,0 +1,26 @@
+"""Prompt-injection patterns: text that tries to override a model's instructions (Indonesian and English).
+
+Used on user messages (``assistant.dialogue.safety``), on passages before they reach a model, and on
+model replies (``assistant.rag.grounding``). Pure and deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+
+_INJECTION_PATTERNS = [
+    r"abaikan (?:semua |seluruh )?(?:instruksi|perintah|aturan|arahan)",
+    r"lupakan (?:semua |seluruh )?(?:instruksi|perintah|aturan|arahan)",
+    r"ignore (?:all |any |the )?(?:previous |prior |above )?(?:instructions?|rules|prompts?)",
+    r"(?:system|sistem) prompt|prompt (?:sistem|system)",
+    r"kamu sekarang (?:adalah|jadi|menjadi)",
+    r"(?:berpura-?pura|anggap) (?:kamu|anda|dirimu)",
+    r"jailbreak|developer mode|mode (?:developer|pengembang|admin|debug)",
+    r"tampilkan (?:instruksi|prompt|konfigurasi|aturan) (?:kamu|anda|mu)",
+]
+_INJECTION_RE = re.compile("|".join(_INJECTION_PATTERNS), re.IGNORECASE)
+
+
+def is_injection(text: str) -> bool:
+    """True for attempts to override the assistant's instructions."""
+    return bool(_INJECTION_RE.search(text))
