@@ -90,3 +90,65 @@ def test_webhook_mode_needs_a_secret(api, tmp_path) -> None:
     telegram = TelegramSettings(token=TOKEN, base_url=api.base_url, webhook_url="https://example.org/tg")
     with pytest.raises(ConfigurationError, match="WEBHOOK_SECRET"):
         create_app(fake_services(tmp_path, telegram=telegram))
+
+
+MOTHER = "3204015208850001"  # woman born 12-08-1985 in 3204.01
+KK = "3204010101200001"
+
+
+def _registered_household(data: Path) -> None:
+    from assistant.adapters.sql_registry import SqlRegistry
+    from assistant.models import Enrollment, Household, Member
+
+    registry = SqlRegistry.sqlite(data / "registry.sqlite3")
+    registry.add_households([Household(
+        kk=KK, region_code="320401", desil=3, drinking_water="layak", toilet="layak", address="Kp. Sukamaju RT 01",
+        members=(
+            Member(MOTHER, "Siti Aminah", "1985-08-12", "P", "kepala_keluarga", False, "none", "none", "petani"),
+            Member("3204011005150002", "Budi Santoso", "2015-05-10", "L", "anak", False, "SD", "none", "pelajar"),
+        ),
+        enrollments=(Enrollment("PKH", "aktif", "2023-01-01"),),
+    )])
+    registry.close()
+
+
+@pytest.mark.slow
+def test_assistant_bot_end_to_end_with_the_real_services(api, tmp_path, indexed_services) -> None:
+    """`assistant bot` (real model, index and registry) answers /start, a PKH question and a whole /cek."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(indexed_services.settings.chroma_dir, data / "chroma")
+    (data / "models").symlink_to(Path(indexed_services.settings.models_dir).resolve(), target_is_directory=True)
+    _registered_household(data)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    clean.update({"PYTHONPATH": str(REPO / "src"), "ASSISTANT_DATA_DIR": str(data), "ASSISTANT_LOG_LEVEL": "DEBUG",
+                  "ASSISTANT_TELEGRAM__TOKEN": TOKEN, "ASSISTANT_TELEGRAM__BASE_URL": api.base_url})
+    log_file = tmp_path / "bot.log"
+    with log_file.open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "bot"], env=clean, cwd=REPO,
+                                stdout=log, stderr=subprocess.STDOUT)
+    try:
+        api.wait_for(lambda: api.calls_of("getUpdates") or proc.poll() is not None, timeout=180)
+        assert proc.poll() is None, log_file.read_text()
+        api.send_text(USER, "/start")
+        assert "selamat datang" in api.wait_messages(USER, 1)[-1].lower()
+        api.send_text(USER, "Berapa bantuan PKH untuk ibu hamil per tahun?")
+        answer = api.wait_messages(USER, 2, timeout=60)[-1]
+        assert ("Rp3.000.000" in answer or "3 juta" in answer) and "[1]" in answer and "<b>Sumber:</b>" in answer
+        api.send_text(USER, "/cek")
+        api.wait_messages(USER, 3)
+        api.send_text(USER, MOTHER)
+        prompt = api.wait_messages(USER, 4)[-1]
+        assert "3204********0001" in prompt and api.calls_of("deleteMessage", USER)
+        # Answer what the service's verification asks for: the birth date, or the family-card number.
+        api.send_text(USER, "12-08-1985" if "lahir" in prompt.lower() else KK)
+        outcome = api.wait_messages(USER, 5, timeout=60)[-1]
+        assert "PKH: memenuhi syarat" in outcome and "Rp" in outcome, outcome
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    logs = log_file.read_text()
+    assert "telegram_polling" in logs or "polling" in logs
+    assert MOTHER not in logs and TOKEN not in logs
+    assert MOTHER not in "\n".join(repr(c.params) for c in api.calls)
