@@ -54,6 +54,7 @@ class FakeBotApi:
     _loop: asyncio.AbstractEventLoop | None = None
     _new_update: asyncio.Event | None = None
     enqueued_at: dict[int, float] = field(default_factory=dict)  # update_id -> perf_counter
+    on_call: Callable[[Call], None] | None = None  # told of every recorded call (the bench listens here)
 
     # ------------------------------------------------------------------ building updates
 
@@ -167,7 +168,10 @@ class FakeBotApi:
         with self._lock:
             failures = self._failures.get(method)
             retry_after = failures.pop(0) if failures else None
-            self.calls.append(Call(method, params, time.perf_counter()))
+            call = Call(method, params, time.perf_counter())
+            self.calls.append(call)
+        if self.on_call is not None:
+            self.on_call(call)
         if retry_after is not None:
             return web.json_response({"ok": False, "error_code": 429,
                                       "description": f"Too Many Requests: retry after {retry_after}",
