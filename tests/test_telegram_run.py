@@ -18,7 +18,7 @@ from assistant.api.app import create_app
 from assistant.errors import ConfigurationError
 from assistant.settings import TelegramSettings
 from assistant.telegram.app import build_application, run_polling
-from tests.support.fake_telegram import fake_bot_api
+from tests.support.fake_telegram import BOT_USERNAME, fake_bot_api
 from tests.support.servers import free_port
 from tests.support.telegram_bot import TOKEN, fake_services
 
@@ -152,3 +152,47 @@ def test_assistant_bot_end_to_end_with_the_real_services(api, tmp_path, indexed_
     assert "telegram_polling" in logs or "polling" in logs
     assert MOTHER not in logs and TOKEN not in logs
     assert MOTHER not in "\n".join(repr(c.params) for c in api.calls)
+
+
+def test_remote_api_mode_talks_to_a_running_api_with_a_channel_key(api, tmp_path) -> None:
+    """With api_url and a channel key the bot uses the API's conversation: answers, feedback and erase there."""
+    from assistant.api.keys import ApiKeyStore
+    from tests.support.telegram_bot import running_bot
+
+    remote = fake_services(tmp_path / "api")
+    keys = ApiKeyStore(tmp_path / "keys.sqlite3")
+    _, token = keys.create(name="telegram-bot", role="channel")
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(remote, key_store=keys), host="127.0.0.1", port=port,
+                                           log_config=None))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    local = fake_services(tmp_path / "bot")  # only its state store is used; the conversation is remote
+    settings = TelegramSettings(token=TOKEN, base_url=api.base_url, api_url=f"http://127.0.0.1:{port}",
+                                api_key=token)
+    try:
+        api.wait_for(lambda: server.started)
+        with running_bot(api, local, settings=settings):
+            api.send_text(USER, "Apa syarat PKH?")
+            (answer,) = api.wait_messages(USER, 1)
+            assert "DTSEN" in answer and "<b>Sumber:</b>" in answer
+            message = api.sent_message(USER)
+            down = next(b for row in message["reply_markup"]["inline_keyboard"] for b in row if b["text"] == "👎")
+            api.press(USER, down["callback_data"], message)
+            api.wait_messages(USER, 2)
+            api.send_text(USER, "Kurang rinci", reply_to=api.sent_message(USER))
+            assert "sudah kami catat" in api.wait_messages(USER, 3)[-1]
+            group = api.group_chat(-100777)
+            api.send_text(USER, f"@{BOT_USERNAME} cek status saya", chat=group)
+            assert "chat pribadi" in api.wait_messages(group["id"], 1)[-1]
+            api.send_text(USER, "/hapus")
+            api.wait_messages(USER, 4)
+            api.press(USER, "e:y", api.sent_message(USER))
+            api.wait_for(lambda: api.calls_of("editMessageText", USER))
+        assert local.knowledge.asked == [] and remote.knowledge.asked[0] == ("Apa syarat PKH?", "citizen")
+        assert [(r["rating"], r["comment"]) for r in remote.journal.feedback_rows()] == []  # erased with the user
+        # only the group's turns are left: the private user's question and its feedback were erased
+        assert [r["intent"] for r in remote.journal.interactions()] == ["status_check", "cancel"]
+    finally:
+        server.should_exit = True
+        thread.join(15)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from assistant.errors import InputError
 
-ROLES = ("facilitator", "admin")
+ROLES = ("facilitator", "admin", "channel")  # channel: a bot relaying citizens (talks as a citizen)
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 _REGION = re.compile(r"^\d{2}(\d{2}){0,3}$")  # province (2), regency (4), district (6), village (8)
 
@@ -72,8 +72,8 @@ def new_key(*, name: str, role: str, regions: Sequence[str] = ()) -> NewKey:
         raise InputError(f"Peran harus salah satu dari: {', '.join(ROLES)}.")
     if role == "facilitator" and not regions:
         raise InputError("Kunci pendamping wajib memiliki minimal satu kode wilayah, mis. --regions 3204.")
-    if role == "admin" and regions:
-        raise InputError("Kunci admin tidak memakai kode wilayah.")
+    if role in ("admin", "channel") and regions:
+        raise InputError(f"Kunci {role} tidak memakai kode wilayah.")
     bad = [r for r in regions if not _REGION.match(r)]
     if bad:
         raise InputError(f"Kode wilayah tidak valid: {', '.join(bad)} (gunakan 2, 4, 6 atau 8 digit).")

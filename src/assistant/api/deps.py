@@ -59,7 +59,9 @@ def get_principal(
         key = request.app.state.keys.authenticate(token)
         if key is None:
             raise UnauthenticatedError("Kunci API tidak dikenal atau sudah dicabut.")
-        principal = Principal(key.role, key.name, key.key_id, key.regions, client)
+        # A channel key (the Telegram bot) relays citizens: it talks as a citizen, limited per key and per user.
+        role = "citizen" if key.role == "channel" else key.role
+        principal = Principal(role, key.name, key.key_id, key.regions, client)
     request.state.principal = principal
     return principal
 

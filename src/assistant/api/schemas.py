@@ -106,6 +106,7 @@ class ChatResponse(BaseModel):
     conversation_id: str
     answer_id: str
     suggestions: list[str]
+    intent: str = Field("", description="What the message was taken as: program_question, status_check, ...")
 
     @classmethod
     def of(cls, reply: Reply) -> ChatResponse:
@@ -116,6 +117,7 @@ class ChatResponse(BaseModel):
             conversation_id=reply.conversation_id,
             answer_id=reply.answer_id,
             suggestions=list(reply.suggestions),
+            intent=reply.intent,
         )
 
 

@@ -68,7 +68,8 @@ def keys() -> None:
 
 @keys.command("create")
 @click.option("--name", required=True, help="Unique name, e.g. the facilitator's user name.")
-@click.option("--role", type=click.Choice(["facilitator", "admin"]), required=True)
+@click.option("--role", type=click.Choice(["facilitator", "admin", "channel"]), required=True,
+              help="channel: a bot that relays citizens (e.g. the Telegram bot with ASSISTANT_TELEGRAM__API_KEY).")
 @click.option("--regions", default="", help="Comma-separated region codes for a facilitator, e.g. 3204,3205.")
 @click.pass_obj
 def keys_create(settings: Settings, name: str, role: str, regions: str) -> None:
