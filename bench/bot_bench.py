@@ -155,13 +155,14 @@ def fake_side(conn, users: list[tuple[str, list]], concurrency: int, timeout: fl
         conn.recv()  # keep serving until the bot has stopped polling
 
 
-async def run_bot(services, conn) -> dict:
+async def run_bot(services, conn, workers: int, pool: int) -> dict:
     """The bot in this process, long-polling the fake until the child reports its figures."""
     from assistant.settings import TelegramSettings
     from assistant.telegram.app import build_application, run_polling
 
     base_url = conn.recv()
-    application = build_application(services, TelegramSettings(token=TOKEN, base_url=base_url))
+    settings = TelegramSettings(token=TOKEN, base_url=base_url, worker_threads=workers, connection_pool_size=pool)
+    application = build_application(services, settings)
     stop = asyncio.Event()
     polling = asyncio.create_task(run_polling(application, stop))
     while not (application.updater and application.updater.running):
@@ -175,6 +176,8 @@ async def run_bot(services, conn) -> dict:
 
 
 def main() -> None:
+    from assistant.settings import TelegramSettings
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=16, help="Users in flight at once.")
@@ -182,6 +185,10 @@ def main() -> None:
     parser.add_argument("--unique-share", type=float, default=0.3)
     parser.add_argument("--households", type=int, default=500)
     parser.add_argument("--timeout", type=float, default=60.0, help="Seconds to wait for one reply.")
+    parser.add_argument("--workers", type=int, default=TelegramSettings().worker_threads,
+                        help="telegram.worker_threads (threads running conversation calls).")
+    parser.add_argument("--pool", type=int, default=TelegramSettings().connection_pool_size,
+                        help="telegram.connection_pool_size.")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bot-bench-") as tmp:
@@ -201,7 +208,7 @@ def main() -> None:
         services = build_services(Settings(_env_file=None, data_dir=data))
         services.ensure_index()
         services.warm_up()
-        result = asyncio.run(run_bot(services, ours))
+        result = asyncio.run(run_bot(services, ours, args.workers, args.pool))
         result["load"] = load
         child.join(30)
         close = getattr(services, "close", None)
@@ -219,6 +226,7 @@ def report(args: argparse.Namespace, users: list[tuple[str, list]], result: dict
           f"({platform.processor() or platform.machine()}): real python-telegram-bot Application and services "
           "in one process, fake Bot API and users in another; load average before the run "
           f"{result['load']:.2f}")
+    print(f"worker threads {args.workers}, Bot API connection pool {args.pool}")
     print(f"users {args.users} (popular {kinds['popular']}, unique {kinds['unique']}, status {kinds['status']}), "
           f"concurrency {args.concurrency}, updates sent {expected}")
     print(f"updates handled {answered} in {result['elapsed']:.1f} s = {answered / result['elapsed']:.1f} updates/s "

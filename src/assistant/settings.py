@@ -163,6 +163,7 @@ class TelegramSettings(BaseModel):
     concurrent_updates: int = Field(
         128, ge=1, description="Updates handled at once (one chat's updates always run in order)."
     )
+    connection_pool_size: int = Field(32, ge=2, description="Open connections to the Bot API for replies.")
 
 
 class ApiSettings(BaseModel):

@@ -126,6 +126,10 @@ def build_application(services: Services, settings: TelegramSettings, *, convers
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
         .post_init(_post_init)
+        # httpcore checks every pooled connection on each request: a pool sized to the real concurrency keeps
+        # that cheap, and a request waits for a free connection instead of failing after 1 s.
+        .connection_pool_size(settings.connection_pool_size)
+        .pool_timeout(30.0)
     )
     if settings.base_url:
         builder = builder.base_url(settings.base_url)

@@ -11,12 +11,14 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
 
 log = logging.getLogger("assistant.telegram")
 
@@ -26,7 +28,11 @@ MAX_FLOOD_RETRIES = 5
 TYPING_REFRESH_SECONDS = 4.0  # Telegram shows "typing..." for about 5 s per action
 
 
-def _seconds(value: int | dt.timedelta) -> float:
+def _retry_after_seconds(exc: RetryAfter) -> float:
+    """``retry_after`` as seconds, whether this python-telegram-bot gives an int or a timedelta."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)  # int today, timedelta in a later major
+        value = exc.retry_after
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
@@ -44,7 +50,7 @@ class Delivery:
             except RetryAfter as exc:
                 if attempt == self.max_retries:
                     raise
-                wait = _seconds(exc.retry_after)
+                wait = _retry_after_seconds(exc)
                 log.warning("telegram flood limit on %s: waiting %.1f s", method, wait,
                             extra={"event": "telegram_retry_after", "method": method, "retry_after": wait})
                 await asyncio.sleep(wait)
