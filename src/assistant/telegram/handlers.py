@@ -30,7 +30,7 @@ from telegram.ext import filters as f
 
 from assistant.dialogue import safety
 from assistant.errors import InputError, NotFoundError
-from assistant.ports import StateStore
+from assistant.ports import Conversation, StateStore
 from assistant.telegram.delivery import Delivery
 from assistant.telegram.formatting import escape, format_messages
 from assistant.telegram.keyboards import (
@@ -57,7 +57,7 @@ _COMMENT_KEY = "tg:fbc:"
 class BotDeps:
     """What the handlers need: the conversation service (reply, feedback, forget) and the bot's texts."""
 
-    conversation: Any  # ports.Conversation plus feedback() and forget()
+    conversation: Conversation  # in-process ConversationService, or HttpConversation to a remote API
     texts: BotTexts
     state: StateStore
     buttons: QuestionButtons
