@@ -213,3 +213,10 @@ def test_eligibility_response_is_documented_with_an_example_the_engine_really_pr
     real = assess(household(*couple(28, pregnant=True), desil=3), AS_OF, Parameters.load()).to_dict()
     EligibilityResponse.model_validate(real)  # the engine's shape is the documented shape
     assert set(real) == set(EXAMPLE) and set(real["programs"][0]) == set(EXAMPLE["programs"][0])
+
+
+def test_eligibility_what_if_is_passed_through_and_shown(h):
+    r = h.client.get(f"/v1/eligibility/{NIK_IN_REGION}", headers=h.facilitator,
+                     params=[("assume", "members[2].disability=berat"), ("assume", "desil=2")])
+    assert r.status_code == 200
+    assert r.json()["assumptions"] == ["members[2].disability=berat", "desil=2"]

@@ -38,7 +38,9 @@ def test_pkh_desil_threshold(desil, status):
 def test_pkh_desil_reason_names_value_and_threshold():
     d = decide(household(*couple(28, pregnant=True), desil=7))["PKH"]
     assert d.status == "not_eligible"
-    assert d.reasons[0].text.startswith("desil keluarga 7, batas PKH desil 4")
+    assert d.reasons[0].rule == "pkh.max_desil.disputed"  # the cut-off that decided is not confirmed: said first
+    assert "belum terkonfirmasi" in d.reasons[0].text and "dinas sosial" in d.reasons[0].text
+    assert d.reasons[1].text.startswith("desil keluarga 7, batas PKH desil 4")
     assert d.annual_amount is None and d.components == () and d.missing_paths == ()
 
 
@@ -116,8 +118,10 @@ def test_pkh_elderly_threshold_is_a_dated_parameter_and_age_is_as_of():
     before = decide(h, date(2025, 6, 30))["PKH"]  # still 68 the day before (born 1 July)
     assert before.status == "not_eligible"
     assert decide(h, date(2026, 7, 1))["PKH"].annual_amount == 2_400_000  # 70 a year later
-    note = next(r for r in decide(h)["PKH"].reasons if r.rule == "pkh.lansia_age")
-    assert (note.value, note.threshold, note.doc_id) == (69, 70, "pkh-lansia-usia")
+    (dispute,) = decide(h)["PKH"].disputes  # 69: the documented 60 and 70 disagree for this family
+    assert dispute.parameter == "pkh.elderly_min_age" and dispute.decisive and dispute.doc_id == "pkh-lansia-usia"
+    assert [(o.value, o.status, o.annual_amount) for o in dispute.outcomes] == [
+        (70, "not_eligible", None), (60, "eligible", 2_400_000)]
 
 
 def test_pkh_elderly_capped_at_one():
@@ -177,7 +181,8 @@ def test_pkh_eligible_still_reports_fields_that_could_add_components():
     kid = member("Anak", 10, "L", "anak", school_level=None)
     d = decide(household(*couple(28, pregnant=True), kid))["PKH"]
     assert d.status == "eligible" and d.annual_amount == 3_000_000
-    assert "members[2].school_level" in d.missing_paths
+    assert d.amount_is_minimum and d.missing_paths == ()  # eligibility is settled: these only raise the amount
+    assert [(m.path, m.label) for m in d.amount_raising] == [("members[2].school_level", "jenjang sekolah A***")]
 
 
 # ------------------------------------------------------------------ KRS
@@ -292,7 +297,7 @@ def test_every_rule_function_is_pure_and_labelled():
     h = household(*couple(30, pregnant=True))
     for fn in (pkh.desil_within_pkh_limit, pkh.no_excluded_occupation, services.has_elderly_member):
         assert fn(h, AS_OF, P) == fn(h, AS_OF, P)
-        assert fn.rule_info.label and fn.rule_info.parameters
+        assert fn.rule_info.label(P, AS_OF) and fn.rule_info.parameters
 
 
 def test_report_masks_every_nik_and_cites_sources():

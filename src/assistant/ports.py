@@ -178,7 +178,7 @@ class HouseholdLookup(Protocol):
     def citizen_status(self, *, user_id: str, nik: str, birth_date: str, as_of: str | None = None) -> EligibilityReport: ...
 
     def facilitator_status(
-        self, *, actor: str, regions: Sequence[str], nik: str, as_of: str | None = None
+        self, *, actor: str, regions: Sequence[str], nik: str, as_of: str | None = None, assume: Sequence[str] = ()
     ) -> EligibilityReport: ...
 
 

@@ -282,7 +282,7 @@ class FakeHouseholdLookup:
         return household.status
 
     def facilitator_status(self, *, actor: str, regions: Sequence[str], nik: str,
-                           as_of: str | None = None) -> EligibilityReport:
+                           as_of: str | None = None, assume: Sequence[str] = ()) -> EligibilityReport:
         self.calls.append(("facilitator", {"actor": actor, "regions": list(regions), "nik": nik, "as_of": as_of}))
         if self.unavailable:
             raise RegistryUnavailableError("Registri tidak dapat dihubungi.")
@@ -291,6 +291,8 @@ class FakeHouseholdLookup:
             raise NotFoundError("NIK tidak ditemukan.")
         if not any(household.region_code.startswith(r) for r in regions):
             raise AccessDeniedError("NIK di luar wilayah tugas.")
+        if assume:
+            return dataclasses.replace(household.status, assumptions=tuple(assume))
         return household.status
 
 

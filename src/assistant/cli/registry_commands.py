@@ -96,8 +96,12 @@ def register(cli: click.Group) -> None:
     @click.argument("nik")
     @click.option("--as-of", "as_of", default=None, help="Tanggal acuan TTTT-BB-HH (bawaan: hari ini).")
     @click.option("--json", "as_json", is_flag=True, help="Keluaran JSON.")
+    @click.option("--assume", "assume", multiple=True, metavar="KOLOM=NILAI",
+                  help='Andaian data yang dikoreksi, misalnya "members[2].disability=berat" (boleh berulang; '
+                       "tidak pernah disimpan).")
     @click.pass_obj
-    def eligibility_cmd(settings: Settings, nik: str, as_of: str | None, as_json: bool) -> None:
+    def eligibility_cmd(settings: Settings, nik: str, as_of: str | None, as_json: bool,
+                        assume: tuple[str, ...]) -> None:
         """Kelayakan program untuk keluarga pemilik NIK, dengan alasan dan sumbernya."""
         from assistant.eligibility.report import render_text
         from assistant.registry.access import build_access
@@ -105,7 +109,8 @@ def register(cli: click.Group) -> None:
         registry = _registry(settings)
         try:
             access = build_access(settings, registry, InMemoryStateStore())
-            report = access.admin_status(actor=f"cli:{getpass.getuser()}", nik=nik, as_of=as_of)
+            report = access.admin_status(actor=f"cli:{getpass.getuser()}", nik=nik, as_of=as_of, assume=assume,
+                                         purpose="cli_what_if" if assume else "cli_eligibility")
         finally:
             registry.close()
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else render_text(report))

@@ -5,11 +5,12 @@ The engine decides; a language model may only phrase a decision, never make one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from assistant.eligibility import krs, pkh, services
 from assistant.eligibility.checks import Check, combine, unique
+from assistant.eligibility.disputes import with_disputes
 from assistant.eligibility.facts import label, missing_fields
 from assistant.eligibility.parameters import Parameters
 from assistant.models import (
@@ -24,6 +25,7 @@ from assistant.models import (
 from assistant.registry.nik import mask_nik
 
 S = DecisionStatus
+RuleFn = Callable[[Household, date, Parameters], Check]
 
 PROGRAM_DOCS = {
     "PKH": "pkh-kriteria-penerima", "KRS": "stunting-krs-kriteria", "BKL_SEKOLAH_LANSIA": "lansia-bkl-sekolah-lansia",
@@ -61,14 +63,25 @@ def _ordered_reasons(checks: Sequence[Check]) -> tuple[Reason, ...]:
     return tuple(r for c in ordered for r in c.reasons)
 
 
+PKH_RULES = ("pkh.desil", "pkh.occupation", "pkh.components")
+
+
 def decide_pkh(h: Household, on: date, p: Parameters) -> ProgramDecision:
+    """PKH as of ``on``, with every disputed parameter it reads evaluated under each documented value."""
+    return with_disputes(_decide_pkh(h, on, p), PKH_RULES, lambda q: _decide_pkh(h, on, q), on, p)
+
+
+def _decide_pkh(h: Household, on: date, p: Parameters) -> ProgramDecision:
     gates = [pkh.desil_within_pkh_limit(h, on, p), pkh.no_excluded_occupation(h, on, p)]
     comp_check, components = pkh.pkh_components(h, on, p)
     checks = [*gates, comp_check]
     status = _status(combine(checks))
     missing = unique([f for c in checks for f in c.missing]) if status is not S.NOT_ELIGIBLE else ()
     annual = per_tahap = None
+    raising: tuple[str, ...] = ()
     if status is S.ELIGIBLE:
+        # Eligibility is settled; what is still missing can only add components, i.e. raise the amount.
+        raising, missing = missing, ()
         annual = sum(c.annual_amount for c in components)
         per_tahap = annual // p.value("pkh.tahap_per_year", on)
         components = tuple(_masked(h, c) for c in components)
@@ -77,7 +90,8 @@ def decide_pkh(h: Household, on: date, p: Parameters) -> ProgramDecision:
     e = _enrollment(h, "PKH")
     reasons = (*_ordered_reasons(checks), *_enrollment_reasons("PKH", status, e))
     return ProgramDecision("PKH", status, on.isoformat(), reasons, missing_fields(h, missing), components,
-                           annual, per_tahap, e)
+                           annual, per_tahap, e, amount_is_minimum=bool(raising),
+                           amount_raising=missing_fields(h, raising))
 
 
 def _masked(h: Household, c: BenefitComponent) -> BenefitComponent:
@@ -106,12 +120,16 @@ def decide_krs(h: Household, on: date, p: Parameters) -> ProgramDecision:
     return ProgramDecision("KRS", status, on.isoformat(), tuple(reasons), missing_fields(h, missing))
 
 
-def _simple(program: str, check: Check, h: Household, on: date) -> ProgramDecision:
-    status = _status(check.outcome)
-    e = _enrollment(h, program)
-    reasons = (*check.reasons, *_enrollment_reasons(program, status, e))
-    missing = check.missing if status is S.UNKNOWN else ()
-    return ProgramDecision(program, status, on.isoformat(), reasons, missing_fields(h, missing), enrollment=e)
+def _simple(program: str, rule: RuleFn, h: Household, on: date, p: Parameters) -> ProgramDecision:
+    def decide(q: Parameters) -> ProgramDecision:
+        check = rule(h, on, q)
+        status = _status(check.outcome)
+        e = _enrollment(h, program)
+        reasons = (*check.reasons, *_enrollment_reasons(program, status, e))
+        missing = check.missing if status is S.UNKNOWN else ()
+        return ProgramDecision(program, status, on.isoformat(), reasons, missing_fields(h, missing), enrollment=e)
+
+    return with_disputes(decide(p), (rule.rule_info.rule_id,), decide, on, p)  # type: ignore[attr-defined]
 
 
 def evaluate(household: Household, on: date, params: Parameters) -> tuple[ProgramDecision, ...]:
@@ -120,11 +138,11 @@ def evaluate(household: Household, on: date, params: Parameters) -> tuple[Progra
     return (
         decide_pkh(h, on, params),
         decide_krs(h, on, params),
-        _simple("BKL_SEKOLAH_LANSIA", services.has_elderly_member(h, on, params), h, on),
-        _simple("ATENSI", services.atensi_referral(h, on, params), h, on),
-        _simple("TAMASYA", services.has_young_child(h, on, params), h, on),
-        _simple("SEMBAKO", services.sembako_desil(h, on, params), h, on),
-        _simple("PBI_JKN", services.pbi_desil(h, on, params), h, on),
+        _simple("BKL_SEKOLAH_LANSIA", services.has_elderly_member, h, on, params),
+        _simple("ATENSI", services.atensi_referral, h, on, params),
+        _simple("TAMASYA", services.has_young_child, h, on, params),
+        _simple("SEMBAKO", services.sembako_desil, h, on, params),
+        _simple("PBI_JKN", services.pbi_desil, h, on, params),
     )
 
 

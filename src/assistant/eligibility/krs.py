@@ -12,12 +12,15 @@ from assistant.models import Household, Reason
 DOC = "krs.wife_min_age"  # every KRS parameter cites the same document; used for doc lookup
 
 
-@rule("krs.target", "Keluarga sasaran: ada ibu hamil, anak balita, atau istri usia 15-49 tahun",
-      ("krs.child_under_age", "krs.wife_min_age", "krs.wife_max_age"))
+@rule("krs.target", "Keluarga sasaran: ada ibu hamil, anak di bawah {krs.child_under_age} tahun, atau istri usia "
+      "{krs.wife_min_age}-{krs.wife_max_age} tahun",
+      ("krs.child_under_age", "krs.wife_min_age", "krs.wife_max_age", "pkh.pregnancy_data_min_age",
+       "pkh.pregnancy_data_max_age"))
 def is_target_family(h: Household, on: date, p: Parameters) -> Check:
     doc = p.doc(DOC)
     under = p.value("krs.child_under_age", on)
     lo, hi = p.value("krs.wife_min_age", on), p.value("krs.wife_max_age", on)
+    preg_min, preg_max = p.value("pkh.pregnancy_data_min_age", on), p.value("pkh.pregnancy_data_max_age", on)
     missing: list[str] = []
     for m in h.members:
         if m.pregnant:
@@ -29,7 +32,7 @@ def is_target_family(h: Household, on: date, p: Parameters) -> Check:
                                        "(keluarga sasaran)", doc, age, under),))
         if age is None and m.relation in (None, "anak", "cucu"):
             missing.append(field(i, "birth_date"))
-        if m.pregnant is None and m.sex != "L" and (age is None or 10 <= age <= 55):
+        if m.pregnant is None and m.sex != "L" and (age is None or preg_min <= age <= preg_max):
             missing.append(field(i, "pregnant"))
     w = wife_index(h)
     if w is not None:
@@ -61,7 +64,8 @@ def unsafe_water_or_toilet(h: Household, on: date, p: Parameters) -> list[Check]
     return out
 
 
-@rule("krs.wife_age", "4 Terlalu: istri terlalu muda (<20) atau terlalu tua (>35)",
+@rule("krs.wife_age", "4 Terlalu: istri terlalu muda (di bawah {krs.too_young_under} tahun) atau terlalu tua "
+      "(di atas {krs.too_old_over} tahun)",
       ("krs.too_young_under", "krs.too_old_over"))
 def wife_too_young_or_old(h: Household, on: date, p: Parameters) -> Check:
     doc = p.doc(DOC)
@@ -84,7 +88,8 @@ def wife_too_young_or_old(h: Household, on: date, p: Parameters) -> Check:
                                 doc, age, [young, old]),))
 
 
-@rule("krs.children", "4 Terlalu: terlalu banyak anak (>3) atau jarak kelahiran terlalu dekat (<2 tahun)",
+@rule("krs.children", "4 Terlalu: terlalu banyak anak (lebih dari {krs.too_many_children_over}) atau jarak "
+      "kelahiran terlalu dekat (kurang dari {krs.min_birth_spacing_years} tahun)",
       ("krs.too_many_children_over", "krs.min_birth_spacing_years"))
 def too_many_or_too_close(h: Household, on: date, p: Parameters) -> list[Check]:
     doc = p.doc(DOC)

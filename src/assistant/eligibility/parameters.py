@@ -6,7 +6,7 @@ force on a given date. Each also names ``doc_id``, the knowledge document the re
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -24,6 +24,14 @@ class Parameter:
     doc_id: str
     reference: str
     values: tuple[tuple[date, Any], ...]  # sorted by date
+    alternatives: tuple[tuple[Any, str], ...] = ()  # other documented values, each with its source
+    unconfirmed: str = ""  # why the value in force is not confirmed by an official source
+    ask: str = ""  # who can confirm which value applies
+    label: str = ""  # short noun phrase for disputes ("batas usia komponen lansia PKH")
+
+    @property
+    def disputed(self) -> bool:
+        return bool(self.alternatives or self.unconfirmed)
 
     def at(self, on: date) -> Any:
         current = None
@@ -65,6 +73,14 @@ class Parameters:
     def names(self) -> list[str]:
         return sorted(self._params)
 
+    def disputed(self) -> list[Parameter]:
+        return [p for p in self._params.values() if p.disputed]
+
+    def with_value(self, name: str, value: Any) -> Parameters:
+        """A copy where ``name`` holds ``value`` on every date (to evaluate a disputed alternative)."""
+        param = self.get(name)
+        return Parameters({**self._params, name: replace(param, values=((param.values[0][0], value),))})
+
     @classmethod
     def load(cls, override: Path | None = None) -> Parameters:
         """The packaged defaults, optionally merged with a deployment's YAML file of the same shape."""
@@ -103,5 +119,8 @@ def _parameter(name: str, spec: dict) -> Parameter:
     for key, value in spec["values"].items():
         start = key if isinstance(key, date) else date.fromisoformat(str(key))
         values.append((start, value))
+    alternatives = tuple((alt["value"], str(alt.get("source", ""))) for alt in spec.get("alternatives") or ())
     return Parameter(name=name, description=spec.get("description", ""), doc_id=spec["doc_id"],
-                     reference=spec.get("reference", ""), values=tuple(sorted(values, key=lambda v: v[0])))
+                     reference=spec.get("reference", ""), values=tuple(sorted(values, key=lambda v: v[0])),
+                     alternatives=alternatives, unconfirmed=str(spec.get("unconfirmed") or ""),
+                     ask=str(spec.get("ask") or ""), label=str(spec.get("label") or ""))

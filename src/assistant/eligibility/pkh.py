@@ -16,7 +16,7 @@ COMPONENT_LABELS = {
 }
 
 
-@rule("pkh.desil", "Desil keluarga dalam batas PKH", ("pkh.max_desil",))
+@rule("pkh.desil", "Desil keluarga paling tinggi {pkh.max_desil}", ("pkh.max_desil",))
 def desil_within_pkh_limit(h: Household, on: date, p: Parameters) -> Check:
     limit, doc = p.value("pkh.max_desil", on), p.doc("pkh.max_desil")
     if h.desil is None:
@@ -27,9 +27,11 @@ def desil_within_pkh_limit(h: Household, on: date, p: Parameters) -> Check:
     return Check(ok, (Reason("pkh.desil", text, doc, h.desil, limit),))
 
 
-@rule("pkh.occupation", "Tidak ada anggota ASN, TNI atau POLRI", ("pkh.excluded_occupations",))
+@rule("pkh.occupation", "Tidak ada anggota {pkh.excluded_occupations}; anggota di bawah {pkh.min_working_age} tahun "
+      "tidak mungkin bekerja", ("pkh.excluded_occupations", "pkh.min_working_age"))
 def no_excluded_occupation(h: Household, on: date, p: Parameters) -> Check:
     excluded = [o.upper() for o in p.value("pkh.excluded_occupations", on)]
+    working_age = p.value("pkh.min_working_age", on)
     doc = p.doc("pkh.excluded_occupations")
     shown = "/".join(excluded)
     hits = [(i, m) for i, m in enumerate(h.members) if m.occupation and m.occupation.strip().upper() in excluded]
@@ -38,12 +40,18 @@ def no_excluded_occupation(h: Household, on: date, p: Parameters) -> Check:
             Reason("pkh.occupation", f"{label(m)} bekerja sebagai {m.occupation}; keluarga dengan anggota {shown} "
                    "tidak termasuk sasaran PKH", doc, m.occupation, excluded) for _, m in hits)
         return Check(False, reasons)
-    missing = [field(i, "occupation") for i, m in enumerate(h.members) if m.occupation is None]
+    # A member below the minimum working age cannot hold any of these posts: a missing occupation is moot.
+    missing = [field(i, "occupation") for i, m in enumerate(h.members)
+               if m.occupation is None and not _below(age_on(m.birth_date, on), working_age)]
     if missing:
-        return Check(None, (Reason("pkh.occupation", f"pekerjaan {len(missing)} anggota belum tercatat "
+        return Check(None, (Reason("pkh.occupation", f"pekerjaan {len(missing)} anggota usia kerja belum tercatat "
                                    f"(pengecualian {shown})", doc, None, excluded),), tuple(missing))
     return Check(True, (Reason("pkh.occupation", f"tidak ada anggota yang bekerja sebagai {shown}", doc,
                                None, excluded),))
+
+
+def _below(age: int | None, limit: int) -> bool:
+    return age is not None and age < limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,30 +61,30 @@ class _Candidate:
     amount: int
 
 
-def _candidates(h: Household, on: date, p: Parameters) -> tuple[list[_Candidate], list[str], list[Reason]]:
-    """Every (member, component) that qualifies, the fields that could add more, and age notes."""
+def _candidates(h: Household, on: date, p: Parameters) -> tuple[list[_Candidate], list[str]]:
+    """Every (member, component) that qualifies, and the fields that could add more."""
     table = p.value("pkh.components", on)
     early_max = p.value("pkh.early_childhood_max_age", on)
     elderly_min = p.value("pkh.elderly_min_age", on)
-    school_max = p.value("pkh.school_age_max", on)
+    school_min, school_max = p.value("pkh.school_age_min", on), p.value("pkh.school_age_max", on)
+    preg_min, preg_max = p.value("pkh.pregnancy_data_min_age", on), p.value("pkh.pregnancy_data_max_age", on)
     cands: list[_Candidate] = []
     missing: list[str] = []
-    notes: list[Reason] = []
     for i, m in enumerate(h.members):
         age = age_on(m.birth_date, on)
         if age is None:
             missing.append(field(i, "birth_date"))
         if m.pregnant:
             cands.append(_Candidate("ibu_hamil", i, table["ibu_hamil"]["annual"]))
-        elif m.pregnant is None and m.sex != "L" and (age is None or 10 <= age <= 55):
+        elif m.pregnant is None and m.sex != "L" and (age is None or preg_min <= age <= preg_max):
             missing.append(field(i, "pregnant"))
         if m.school_level in SCHOOL_LEVELS:
             level = m.school_level.lower()
             cands.append(_Candidate(level, i, table[level]["annual"]))
-        elif m.school_level is None and (age is None or 5 <= age <= school_max):
+        elif m.school_level is None and (age is None or school_min <= age <= school_max):
             missing.append(field(i, "school_level"))
         if age is not None and 0 <= age <= early_max and m.school_level not in SCHOOL_LEVELS:
-            if m.school_level is not None or age < 5:
+            if m.school_level is not None or age < school_min:
                 cands.append(_Candidate("anak_usia_dini", i, table["anak_usia_dini"]["annual"]))
         if m.disability == "berat":
             cands.append(_Candidate("disabilitas_berat", i, table["disabilitas_berat"]["annual"]))
@@ -84,20 +92,20 @@ def _candidates(h: Household, on: date, p: Parameters) -> tuple[list[_Candidate]
             missing.append(field(i, "disability"))
         if age is not None and age >= elderly_min:
             cands.append(_Candidate("lansia", i, table["lansia"]["annual"]))
-        elif age is not None and 60 <= age < elderly_min:
-            notes.append(Reason("pkh.lansia_age", f"{label(m)} berusia {age} tahun, batas usia komponen lansia PKH "
-                                f"{elderly_min} tahun", p.doc("pkh.elderly_min_age"), age, elderly_min))
-    return cands, missing, notes
+    return cands, missing
 
 
-@rule("pkh.components", "Ada minimal satu komponen PKH (dengan batas per komponen dan per keluarga)",
-      ("pkh.components", "pkh.max_persons", "pkh.early_childhood_max_age", "pkh.elderly_min_age"))
+@rule("pkh.components", "Ada minimal satu komponen PKH: ibu hamil, anak usia dini (0-{pkh.early_childhood_max_age} "
+      "tahun), anak sekolah ({pkh.school_age_min}-{pkh.school_age_max} tahun), disabilitas berat, lansia "
+      "({pkh.elderly_min_age}+ tahun); paling banyak {pkh.max_persons} orang per keluarga",
+      ("pkh.components", "pkh.max_persons", "pkh.early_childhood_max_age", "pkh.elderly_min_age",
+       "pkh.school_age_min", "pkh.school_age_max", "pkh.pregnancy_data_min_age", "pkh.pregnancy_data_max_age"))
 def pkh_components(h: Household, on: date, p: Parameters) -> tuple[Check, tuple[BenefitComponent, ...]]:
     """Pick components greedily by amount: one component per person, per-component caps, then the family cap."""
     table = p.value("pkh.components", on)
     max_persons = p.value("pkh.max_persons", on)
     doc = p.doc("pkh.components")
-    cands, missing, notes = _candidates(h, on, p)
+    cands, missing = _candidates(h, on, p)
     order = list(table)
     cands.sort(key=lambda c: (-c.amount, order.index(c.component), c.member))
     chosen: list[_Candidate] = []
@@ -130,7 +138,6 @@ def pkh_components(h: Household, on: date, p: Parameters) -> tuple[Check, tuple[
         reasons.append(Reason("pkh.max_persons", f"paling banyak {max_persons} orang per keluarga dihitung; "
                               f"{len(uncounted)} orang lain dengan besaran lebih kecil tidak dihitung",
                               p.doc("pkh.max_persons"), len(chosen) + len(uncounted), max_persons))
-    reasons.extend(notes)
     components = tuple(BenefitComponent(c.component, c.member, c.amount) for c in chosen)
     if chosen:
         return Check(True, tuple(reasons), unique(missing)), components

@@ -17,7 +17,8 @@ def _ages(h: Household, on: date) -> list[int | None]:
     return [age_on(m.birth_date, on) for m in h.members]
 
 
-@rule("lansia.bkl", "Ada anggota lansia (60 tahun ke atas): BKL dan Sekolah Lansia", ("lansia.min_age",))
+@rule("lansia.bkl", "Ada anggota lansia ({lansia.min_age} tahun ke atas): BKL dan Sekolah Lansia",
+      ("lansia.min_age",))
 def has_elderly_member(h: Household, on: date, p: Parameters) -> Check:
     min_age, doc = p.value("lansia.min_age", on), p.doc("lansia.min_age")
     ages = _ages(h, on)
@@ -34,7 +35,8 @@ def has_elderly_member(h: Household, on: date, p: Parameters) -> Check:
                                 f"{min_age} tahun ke atas", doc, oldest, min_age),))
 
 
-@rule("lansia.atensi", "Rujukan ATENSI: lansia dengan disabilitas berat atau tinggal sendiri", ("lansia.atensi_min_age",))
+@rule("lansia.atensi", "Rujukan ATENSI: lansia ({lansia.atensi_min_age}+ tahun) dengan disabilitas berat atau "
+      "tinggal sendiri", ("lansia.atensi_min_age",))
 def atensi_referral(h: Household, on: date, p: Parameters) -> Check:
     min_age, doc = p.value("lansia.atensi_min_age", on), p.doc("lansia.atensi_min_age")
     ages = _ages(h, on)
@@ -63,7 +65,8 @@ def atensi_referral(h: Household, on: date, p: Parameters) -> Check:
                                 "atau yang tinggal sendiri", doc, None, min_age),))
 
 
-@rule("tamasya.child", "Ada anak usia 0-6 tahun: Taman Asuh Sayang Anak relevan", ("tamasya.max_child_age",))
+@rule("tamasya.child", "Ada anak usia 0-{tamasya.max_child_age} tahun: Taman Asuh Sayang Anak relevan",
+      ("tamasya.max_child_age",))
 def has_young_child(h: Household, on: date, p: Parameters) -> Check:
     doc = p.doc("tamasya.max_child_age")
     if not p.in_force("tamasya.max_child_age", on):
@@ -94,11 +97,11 @@ def _desil_rule(h: Household, on: date, p: Parameters, param: str, program: str)
                              + ("" if ok else " (melebihi batas)"), doc, h.desil, limit),))
 
 
-@rule("sembako.desil", "Desil keluarga dalam batas Program Sembako", ("sembako.max_desil",))
+@rule("sembako.desil", "Desil keluarga paling tinggi {sembako.max_desil} (Program Sembako)", ("sembako.max_desil",))
 def sembako_desil(h: Household, on: date, p: Parameters) -> Check:
     return _desil_rule(h, on, p, "sembako.max_desil", "Program Sembako")
 
 
-@rule("pbi_jkn.desil", "Desil keluarga dalam batas PBI JKN", ("pbi_jkn.max_desil",))
+@rule("pbi_jkn.desil", "Desil keluarga paling tinggi {pbi_jkn.max_desil} (PBI JKN)", ("pbi_jkn.max_desil",))
 def pbi_desil(h: Household, on: date, p: Parameters) -> Check:
     return _desil_rule(h, on, p, "pbi_jkn.max_desil", "PBI JKN")

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from assistant.eligibility.assume import apply_assumptions
 from assistant.eligibility.engine import assess
 from assistant.eligibility.parameters import Parameters
 from assistant.errors import (
@@ -115,25 +117,27 @@ class RegistryAccess:
         return self._report(household, on)
 
     def facilitator_status(
-        self, *, actor: str, regions: Sequence[str], nik: str, as_of: str | None = None
+        self, *, actor: str, regions: Sequence[str], nik: str, as_of: str | None = None, assume: Sequence[str] = ()
     ) -> EligibilityReport:
-        household, masked, on = self._find_household(actor, "facilitator", "facilitator_lookup", nik, as_of)
+        """``assume``: what-if corrections (``members[2].disability=berat``) shown in the report, never stored."""
+        purpose = "facilitator_what_if" if assume else "facilitator_lookup"
+        household, masked, on = self._find_household(actor, "facilitator", purpose, nik, as_of)
         if not any(r and household.region_code.startswith(r) for r in regions):
-            self._audit(actor, "facilitator", masked, "facilitator_lookup", "denied_region")
+            self._audit(actor, "facilitator", masked, purpose, "denied_region")
             raise AccessDeniedError(
                 f"Keluarga dengan NIK {masked} berada di luar wilayah tugas Anda.", code="out_of_region"
             )
-        self._audit(actor, "facilitator", masked, "facilitator_lookup", "ok")
-        return self._report(household, on)
+        self._audit(actor, "facilitator", masked, purpose, "ok")
+        return self._report(household, on, assume)
 
     # ------------------------------------------------------------------ operator (CLI)
 
     def admin_status(self, *, actor: str, nik: str, as_of: str | date | None = None,
-                     purpose: str = "cli_eligibility") -> EligibilityReport:
+                     purpose: str = "cli_eligibility", assume: Sequence[str] = ()) -> EligibilityReport:
         """Unrestricted lookup for operators at the console; audited like every other lookup."""
         household, masked, on = self._find_household(actor, "admin", purpose, nik, as_of)
         self._audit(actor, "admin", masked, purpose, "ok")
-        return self._report(household, on)
+        return self._report(household, on, assume)
 
     # ------------------------------------------------------------------ helpers
 
@@ -151,8 +155,11 @@ class RegistryAccess:
             raise NotFoundError(f"NIK {masked} tidak ditemukan di registri.")
         return household, masked, on
 
-    def _report(self, household: Household, on: date) -> EligibilityReport:
-        return assess(household, on, self.params)
+    def _report(self, household: Household, on: date, assume: Sequence[str] = ()) -> EligibilityReport:
+        if not assume:
+            return assess(household, on, self.params)
+        changed, described = apply_assumptions(household, assume)  # a copy: the registry is never written
+        return replace(assess(changed, on, self.params), assumptions=described)
 
     def _audit(self, actor: str, role: str, masked: str, purpose: str, outcome: str) -> None:
         self.registry.record_audit(AuditEntry(actor=actor, role=role, nik_masked=masked, purpose=purpose,

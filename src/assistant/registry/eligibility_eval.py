@@ -2,7 +2,13 @@
 
 Cases file: {"as_of": "YYYY-MM-DD", "cases": [{"case", "nik", "pkh_status", "pkh_annual", "krs_status",
 "programs": {"TAMASYA": "eligible", ...}, "missing": ["desil", ...]}]}. Every field except "case" and
-"nik" is optional; each one present is scored.
+"nik" is optional; each one present is scored:
+
+- ``missing`` / ``not_missing``: field paths that must (not) be reported missing by any program;
+- ``pkh_minimum``: whether the PKH amount is an "at least" amount; ``amount_raising``: paths that could raise it;
+- ``labels``: plain Indonesian texts that must appear among the missing-field labels ("pekerjaan A***");
+- ``disputed``: parameters whose documented values give this family different outcomes;
+- ``assume``: what-if corrections applied before deciding; ``as_of``: a per-case date.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from assistant.eligibility.assume import apply_assumptions
 from assistant.eligibility.engine import evaluate
 from assistant.eligibility.parameters import Parameters
 from assistant.errors import InputError
@@ -39,21 +46,29 @@ def _load_cases(path: Path) -> tuple[date, list[dict[str, Any]]]:
         raise InputError(f"Berkas kasus {path} tidak sah: {exc}") from None
 
 
-def score_case(case: dict[str, Any], report: dict[str, dict[str, Any]]) -> list[str]:
-    """Compare expected fields with the decisions (``report``: program -> decision dict)."""
+def score_case(case: dict[str, Any], decisions: dict[str, ProgramDecision]) -> list[str]:
+    """Compare the expected fields with the typed decisions (program -> decision)."""
     failures = []
-    pkh, krs = report["PKH"], report["KRS"]
-    checks = [("pkh_status", pkh["status"]), ("pkh_annual", pkh["annual_amount"]), ("krs_status", krs["status"])]
+    pkh, krs = decisions["PKH"], decisions["KRS"]
+    checks: list[tuple[str, Any]] = [
+        ("pkh_status", str(pkh.status)), ("pkh_annual", pkh.annual_amount), ("krs_status", str(krs.status)),
+        ("pkh_minimum", pkh.amount_is_minimum), ("amount_raising", [m.path for m in pkh.amount_raising]),
+    ]
     for key, got in checks:
         if key in case and case[key] != got:
             failures.append(f"{key}: diharapkan {case[key]!r}, hasil {got!r}")
     for program, expected in (case.get("programs") or {}).items():
-        got = report.get(program, {}).get("status")
+        got = str(decisions[program].status) if program in decisions else None
         if got != expected:
             failures.append(f"{program}: diharapkan {expected!r}, hasil {got!r}")
-    for item in case.get("missing") or []:
-        if not any(item in d["missing"] for d in report.values()):
-            failures.append(f"missing: {item!r} tidak dilaporkan")
+    reported = {m.path for d in decisions.values() for m in d.missing}
+    failures += [f"missing: {item!r} tidak dilaporkan" for item in case.get("missing") or [] if item not in reported]
+    failures += [f"not_missing: {item!r} dilaporkan" for item in case.get("not_missing") or [] if item in reported]
+    labels = {m.label for d in decisions.values() for m in (*d.missing, *d.amount_raising)}
+    failures += [f"labels: {item!r} tidak ada" for item in case.get("labels") or [] if item not in labels]
+    disputed = {x.parameter for d in decisions.values() for x in d.disputes if x.decisive}
+    if "disputed" in case and set(case["disputed"]) != disputed:
+        failures.append(f"disputed: diharapkan {sorted(case['disputed'])!r}, hasil {sorted(disputed)!r}")
     return failures
 
 
@@ -71,10 +86,12 @@ def run_eval(
         if h is None:
             results.append(CaseResult(name, ["NIK tidak ada di households"]))
             continue
-        report = {d.program: _as_dict(d) for d in evaluate(h, as_of, params)}
-        results.append(CaseResult(name, score_case(case, report)))
+        try:
+            h, _ = apply_assumptions(h, case.get("assume") or ())
+        except InputError as exc:
+            results.append(CaseResult(name, [f"assume: {exc}"]))
+            continue
+        on = date.fromisoformat(case["as_of"]) if case.get("as_of") else as_of
+        decisions = {d.program: d for d in evaluate(h, on, params)}
+        results.append(CaseResult(name, score_case(case, decisions)))
     return results
-
-
-def _as_dict(d: ProgramDecision) -> dict[str, Any]:
-    return {"status": str(d.status), "annual_amount": d.annual_amount, "missing": list(d.missing_paths)}

@@ -34,9 +34,15 @@ def eligibility(
     as_of: Annotated[
         str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="Decide as of this date (YYYY-MM-DD).")
     ] = None,
+    assume: Annotated[
+        list[str] | None,
+        Query(max_length=20, description="What-if corrections, e.g. `members[2].disability=berat` (repeatable). "
+              "The answer shows how a corrected record would change the outcome; nothing is stored.",
+              examples=["members[2].disability=berat"]),
+    ] = None,
 ) -> EligibilityResponse:
     result = services.household_lookup.facilitator_status(
-        actor=facilitator.name, regions=facilitator.regions, nik=nik, as_of=as_of
+        actor=facilitator.name, regions=facilitator.regions, nik=nik, as_of=as_of, assume=tuple(assume or ())
     )
     log.info("facilitator status check", extra={"caller": facilitator.name})
     return EligibilityResponse.model_validate(result.to_dict())
