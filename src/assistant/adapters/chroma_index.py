@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
 
 import numpy as np
@@ -21,6 +21,9 @@ import numpy as np
 from assistant.errors import ConfigurationError, IndexNotReadyError
 from assistant.models import Chunk
 from assistant.ports import IndexSnapshot
+
+if TYPE_CHECKING:
+    from chromadb.api.models.Collection import Collection
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,16 @@ def _chunk(chunk_id: str, text: str, meta: Mapping[str, Any]) -> Chunk:
     )
 
 
+_T = TypeVar("_T")
+
+
+def _included(value: _T | None, name: str) -> _T:
+    """A field asked for with ``include=`` (Chroma types them all as optional)."""
+    if value is None:
+        raise IndexNotReadyError(f"Penyimpanan Chroma tidak mengembalikan '{name}'. Jalankan ulang: assistant ingest")
+    return value
+
+
 def to_where(filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """Translate {"program": "pkh", "audience": "citizen"} into a Chroma where clause."""
     clauses = []
@@ -68,7 +81,7 @@ def to_where(filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
 class ChromaSnapshot:
     """One generation of the index (a Chroma collection)."""
 
-    def __init__(self, collection, info: Mapping[str, Any]) -> None:
+    def __init__(self, collection: Collection, info: Mapping[str, Any]) -> None:
         self._collection = collection
         self.name: str = collection.name
         self.info = dict(info)
@@ -83,14 +96,17 @@ class ChromaSnapshot:
             where=to_where(where),
             include=["distances"],
         )
-        return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], _included(result["distances"], "distances")[0], strict=True)]
 
     def chunks_with_tokens(self) -> list[tuple[Chunk, str]]:
         out: list[tuple[Chunk, str]] = []
         total = self.count()
         for offset in range(0, total, _BATCH):
             page = self._collection.get(include=["documents", "metadatas"], limit=_BATCH, offset=offset)
-            for cid, text, meta in zip(page["ids"], page["documents"], page["metadatas"], strict=True):
+            for cid, text, meta in zip(
+                page["ids"], _included(page["documents"], "documents"), _included(page["metadatas"], "metadatas"),
+                strict=True,
+            ):
                 out.append((_chunk(cid, text, meta), str(meta.get("tokens", ""))))
         out.sort(key=lambda pair: (pair[0].doc_id, pair[0].ordinal))
         return out
@@ -103,7 +119,8 @@ class ChromaSnapshot:
         ids = list(chunk_ids)
         for start in range(0, len(ids), _BATCH):
             page = self._collection.get(ids=ids[start : start + _BATCH], include=["embeddings"])
-            for cid, vec in zip(page["ids"], page["embeddings"], strict=True):
+            embeddings: Any = _included(page["embeddings"], "embeddings")  # a list or an ndarray, by client
+            for cid, vec in zip(page["ids"], embeddings, strict=True):
                 out[cid] = np.asarray(vec, dtype=np.float32)
         return out
 
@@ -132,7 +149,7 @@ class ChromaVectorIndex:
         self._prefix = prefix
         self._manifest_name = f"{prefix}-manifest"
 
-    def _manifest(self):
+    def _manifest(self) -> Collection:
         return self._client.get_or_create_collection(self._manifest_name, embedding_function=None)
 
     def active(self) -> ChromaSnapshot | None:

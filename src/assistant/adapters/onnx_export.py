@@ -53,7 +53,7 @@ def export_onnx(model_dir: Path, out_dir: Path) -> Path:
             super().__init__()
             self.bert = bert
 
-        def forward(self, input_ids, attention_mask):
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
             hidden = self.bert(
                 input_ids=input_ids, attention_mask=attention_mask, token_type_ids=torch.zeros_like(input_ids)
             ).last_hidden_state

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -18,6 +18,9 @@ from assistant.adapters.onnx_export import ONNX_FILE, OnnxEncoder, export_onnx
 from assistant.adapters.query_batcher import QueryBatcher
 from assistant.errors import ModelUnavailableError
 from assistant.rag.cache import LruCache
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
 from assistant.settings import DEFAULT_EMBEDDING_MODEL, EmbeddingSettings
 
 log = logging.getLogger(__name__)
@@ -122,7 +125,7 @@ class SentenceTransformerEmbedder:
         self.resolved = resolve_model(settings.model, models_dir)
         self.model_id = self.resolved.model_id
         self._settings = settings
-        self._model = None
+        self._model: SentenceTransformer | None = None
         self._load_lock = threading.Lock()
         self._encode_lock = threading.Lock()
         self.cache: LruCache[str, np.ndarray] = LruCache(settings.query_cache_size)
@@ -145,7 +148,7 @@ class SentenceTransformerEmbedder:
         return OnnxEncoder(onnx_dir, threads=settings.threads)
 
     @property
-    def model(self):
+    def model(self) -> SentenceTransformer:
         if self._model is None:
             with self._load_lock:
                 if self._model is None:
@@ -164,7 +167,10 @@ class SentenceTransformerEmbedder:
     def dimension(self) -> int:
         if self._onnx is not None:
             return self._onnx.dimension
-        return int(self.model.get_embedding_dimension())
+        dimension = self.model.get_embedding_dimension()
+        if dimension is None:
+            raise ModelUnavailableError(f"Model {self.model_id} tidak menyebutkan dimensi embedding-nya.")
+        return int(dimension)
 
     def warm_up(self) -> None:
         self.embed_queries(["pemanasan model"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import cast
 
 from assistant.errors import ConfigurationError
@@ -17,7 +18,7 @@ class InMemoryStateStore:
     bounded however many conversations pass through one process.
     """
 
-    def __init__(self, clock=time.monotonic, *, max_keys: int = 200_000, sweep_seconds: float = 60.0) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic, *, max_keys: int = 200_000, sweep_seconds: float = 60.0) -> None:
         self._data: dict[str, tuple[str, float]] = {}
         self._lock = threading.Lock()
         self._clock = clock

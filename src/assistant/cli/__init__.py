@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
+from typing import Any
 
 import click
 
@@ -26,7 +27,7 @@ COMMAND_MODULES = (
 
 
 class _Group(click.Group):
-    def invoke(self, ctx: click.Context):  # map our errors to clean messages and exit codes
+    def invoke(self, ctx: click.Context) -> Any:  # map our errors to clean messages and exit codes
         try:
             return super().invoke(ctx)
         except AssistantError as exc:

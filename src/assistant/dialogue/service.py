@@ -20,7 +20,7 @@ from assistant.dialogue.intents import (
 )
 from assistant.dialogue.journal import RATINGS, Journal, JournalEntry
 from assistant.dialogue.memory import Memory, MemoryStore, Turn
-from assistant.dialogue.status_flow import StatusFlow, parse_birth_date
+from assistant.dialogue.status_flow import FlowResult, StatusFlow, parse_birth_date
 from assistant.dialogue.texts import Texts, load_texts
 from assistant.errors import AssistantError, InputError, NotFoundError
 from assistant.input_text import checked_text
@@ -220,7 +220,7 @@ class ConversationService:
                                 suggestions=self._default_suggestions(role))
         return self._program_question(text, c, memory, role, audience)
 
-    def _flow_outcome(self, user_id: str, result) -> _Outcome:
+    def _flow_outcome(self, user_id: str, result: FlowResult) -> _Outcome:
         if result.flow is None:
             self._memory.clear_flow(user_id)
         else:
