@@ -398,3 +398,27 @@ class AuditEntry:
     purpose: str
     outcome: str
     at: str = ""  # ISO-8601 UTC; filled by the writer when empty
+
+
+# --------------------------------------------------------------------------- interaction log
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One logged reply (``ports.Journal``): hashed user id and redacted text only."""
+
+    answer_id: str
+    conversation_id: str
+    user_hash: str
+    channel: str
+    role: str
+    intent: str
+    question: str  # redacted user text
+    resolved_question: str  # redacted, after follow-up rewriting
+    answer: str  # redacted reply text
+    refused: bool
+    doc_ids: tuple[str, ...]
+    latency_ms: float
+    created_at: str  # ISO 8601, UTC
+    # How the answer was made (generator, prompt version, LLM outcome, fallback reason, tokens).
+    generation: dict[str, Any] = field(default_factory=dict)

@@ -16,13 +16,13 @@ from assistant.models import (
     EligibilityReport,
     Household,
     IngestReport,
+    JournalEntry,
     Reply,
     ScoredChunk,
 )
 
 if TYPE_CHECKING:
     from assistant.api_keys import ApiKey
-    from assistant.dialogue.journal import JournalEntry
 
 
 class Embedder(Protocol):

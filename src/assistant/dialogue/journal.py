@@ -10,33 +10,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.models import JournalEntry
 from assistant.ports import Journal
 
 __all__ = ["RATINGS", "QUESTION_INTENTS", "Journal", "JournalEntry", "most_asked", "normalize_question"]
 
 RATINGS = ("up", "down")
-
-
-@dataclass(frozen=True, slots=True)
-class JournalEntry:
-    answer_id: str
-    conversation_id: str
-    user_hash: str
-    channel: str
-    role: str
-    intent: str
-    question: str  # redacted user text
-    resolved_question: str  # redacted, after follow-up rewriting
-    answer: str  # redacted reply text
-    refused: bool
-    doc_ids: tuple[str, ...]
-    latency_ms: float
-    created_at: str  # ISO 8601, UTC
-    # How the answer was made (generator, prompt version, LLM outcome, fallback reason, tokens).
-    generation: dict[str, Any] = field(default_factory=dict)
 
 
 _FILLERS = re.compile(r"\b(?:min|kak|bang|bu|pak|mas|mbak|dong|ya|yah|sih|nih|deh|kah|tolong|mohon|admin)\b")
