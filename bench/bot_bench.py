@@ -155,6 +155,27 @@ def fake_side(conn, users: list[tuple[str, list]], concurrency: int, timeout: fl
         conn.recv()  # keep serving until the bot has stopped polling
 
 
+class TimedConversation:
+    """The service, with the wall time of each reply() kept (to split service time from bot overhead)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.reply_ms: list[float] = []
+
+    def reply(self, **kwargs):
+        started = time.perf_counter()
+        try:
+            return self.inner.reply(**kwargs)
+        finally:
+            self.reply_ms.append((time.perf_counter() - started) * 1000)
+
+    def feedback(self, *args, **kwargs):
+        return self.inner.feedback(*args, **kwargs)
+
+    def forget(self, user_id: str) -> int:
+        return self.inner.forget(user_id)
+
+
 async def run_bot(services, conn, workers: int, pool: int) -> dict:
     """The bot in this process, long-polling the fake until the child reports its figures."""
     from assistant.settings import TelegramSettings
@@ -162,7 +183,8 @@ async def run_bot(services, conn, workers: int, pool: int) -> dict:
 
     base_url = conn.recv()
     settings = TelegramSettings(token=TOKEN, base_url=base_url, worker_threads=workers, connection_pool_size=pool)
-    application = build_application(services, settings)
+    timed = TimedConversation(services.conversation)
+    application = build_application(services, settings, conversation=timed)
     stop = asyncio.Event()
     polling = asyncio.create_task(run_polling(application, stop))
     while not (application.updater and application.updater.running):
@@ -172,6 +194,7 @@ async def run_bot(services, conn, workers: int, pool: int) -> dict:
     stop.set()
     await polling
     conn.send("stopped")
+    result["service_ms"] = timed.reply_ms[4:]  # without the warm-up questions
     return result
 
 
@@ -233,6 +256,9 @@ def report(args: argparse.Namespace, users: list[tuple[str, list]], result: dict
           f"(getUpdates calls {result['get_updates']})")
     print(f"update -> sendMessage  all: p50 {percentile(all_latencies, 50):.0f} ms, "
           f"p95 {percentile(all_latencies, 95):.0f} ms, p99 {percentile(all_latencies, 99):.0f} ms")
+    service = result["service_ms"]
+    print(f"  of which ConversationService.reply (in the bot's worker threads): p50 "
+          f"{percentile(service, 50):.0f} ms, p95 {percentile(service, 95):.0f} ms")
     for label, values in sorted(result["latencies"].items()):
         print(f"  {label:<14} n={len(values):<5} p50 {statistics.median(values):.0f} ms, "
               f"p95 {percentile(values, 95):.0f} ms")

@@ -196,3 +196,27 @@ def test_remote_api_mode_talks_to_a_running_api_with_a_channel_key(api, tmp_path
     finally:
         server.should_exit = True
         thread.join(15)
+
+
+@pytest.mark.redis
+def test_an_unfinished_status_check_survives_a_restart_with_redis(api, tmp_path) -> None:
+    """Stop the bot in the middle of /cek and start a new one on the same Redis: the check goes on."""
+    import uuid
+
+    from assistant.adapters.state import RedisStateStore
+    from tests.support.telegram_bot import BIRTH, NIK, running_bot
+
+    store = RedisStateStore("redis://127.0.0.1:6379/0", prefix=f"test-telegram-{uuid.uuid4().hex}:")
+    try:
+        with running_bot(api, fake_services(tmp_path / "a", state=store)):
+            api.send_text(USER, "/cek")
+            api.wait_messages(USER, 1)
+            api.send_text(USER, NIK)
+            assert "tanggal lahir" in api.wait_messages(USER, 2)[-1]
+        with running_bot(api, fake_services(tmp_path / "b", state=store)):
+            api.send_text(USER, BIRTH)
+            outcome = api.wait_messages(USER, 3)[-1]
+        assert "PKH: memenuhi syarat" in outcome
+    finally:
+        for key in store._redis.scan_iter(match=store._prefix + "*"):
+            store._redis.delete(key)

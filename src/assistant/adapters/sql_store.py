@@ -37,6 +37,9 @@ def sqlalchemy_url(url: str) -> str:
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")  # readers in other processes do not block the writer
+    # As the registry does: in WAL mode NORMAL never corrupts the file, and a commit does not wait for an
+    # fsync (measured: the fsync was 3.3 ms of a 4 ms cached chat reply, and replies queued behind it).
+    cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=5000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
