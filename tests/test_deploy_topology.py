@@ -51,6 +51,8 @@ def topology(tmp_path_factory, models_dir, embedder):
             "ASSISTANT_STORE__URL": db_url,
             "ASSISTANT_REDIS_URL": REDIS_URL,
             "ASSISTANT_REDIS_KEY_PREFIX": prefix,
+            # One key for the keyed hashes of user ids on every worker (each has its own data directory).
+            "ASSISTANT_PRIVACY__SECRET": uuid.uuid4().hex + uuid.uuid4().hex,
             "ASSISTANT_API__ANONYMOUS_RATE_PER_MINUTE": str(RATE_LIMIT),
             "ASSISTANT_EMBEDDING__THREADS": "1",
             "ASSISTANT_API__WORKER_THREADS": "4",

@@ -239,6 +239,32 @@ def test_store_url_puts_journal_and_keys_beside_the_registry(tmp_path):
             registry.close()
 
 
+@pytest.mark.postgres
+def test_workers_starting_at_once_on_a_fresh_database_all_migrate():
+    """Several processes open the stores and the registry at the same moment: none fails, one migrates."""
+    from assistant.adapters.sql_registry import SqlRegistry
+
+    with postgres_schema() as schema:
+        start, errors, opened = threading.Barrier(6), [], []
+
+        def open_one(kind: type) -> None:
+            start.wait()
+            try:
+                opened.append(kind(PG_URL, schema=schema))
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_one, args=(kind,))
+                   for kind in (SqlJournal, SqlJournal, SqlApiKeyStore, SqlApiKeyStore, SqlRegistry, SqlRegistry)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for store in opened:
+            store.close()
+        assert errors == [] and len(opened) == 6
+
+
 def test_unknown_store_url_is_a_configuration_error(tmp_path):
     with pytest.raises(ConfigurationError, match="ASSISTANT_STORE__URL"):
         build_journal(make_settings(tmp_path, store={"url": "mysql://x"}))

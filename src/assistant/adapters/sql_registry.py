@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from assistant.adapters.registry_tables import audit_log, enrollments, households, members
+from assistant.adapters.sql_store import hold_migration_lock
 from assistant.errors import InputError, RegistryUnavailableError
 from assistant.models import AuditEntry, Enrollment, Household, Member
 
@@ -81,6 +82,7 @@ class SqlRegistry:
         cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
         try:
             with self.engine.begin() as conn:
+                hold_migration_lock(conn)
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
         except OperationalError as exc:

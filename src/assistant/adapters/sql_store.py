@@ -86,6 +86,20 @@ def open_engine(url: str, *, schema: str | None = None, connect_timeout: float =
     return engine
 
 
+# Any constant shared by every process that migrates one of our databases (registry and stores).
+_MIGRATION_LOCK = 0x617373697374  # "assist"
+
+
+def hold_migration_lock(conn: sa.Connection) -> None:
+    """PostgreSQL: wait until no other process is migrating this database (held until the commit).
+
+    Several workers starting at once on a fresh database would otherwise race to create the same
+    tables and fail; with the lock the second one finds them made and has nothing to do.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+
+
 def migrate(engine: sa.Engine, branch: str) -> None:
     """Bring one store's tables (Alembic branch ``journal`` or ``keys``) to its newest migration."""
     alembic_log = logging.getLogger("alembic")
@@ -100,6 +114,7 @@ def migrate(engine: sa.Engine, branch: str) -> None:
     cfg.set_main_option("version_table", VERSION_TABLE)
     try:
         with engine.begin() as conn:
+            hold_migration_lock(conn)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, f"{branch}@head")
     except UNAVAILABLE as exc:
