@@ -26,7 +26,8 @@ def test_chat_returns_the_contract_fields(h):
     r = h.client.post("/v1/chat", json={"message": QUESTION})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"answer", "refused", "citations", "conversation_id", "answer_id", "suggestions", "intent"}
+    assert set(body) == {"answer", "refused", "citations", "conversation_id", "answer_id", "suggestions", "intent",
+                         "degraded"}
     assert body["refused"] is False
     assert "[1]" in body["answer"]
     assert body["citations"][0] == {

@@ -28,7 +28,7 @@ def test_ask_json_has_the_documented_shape(run, indexed_services):
     result = run(indexed_services.settings.data_dir, "ask", "--json", "Berapa bantuan PKH untuk ibu hamil per tahun?")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert set(payload) == {"answer", "refused", "citations", "latency_ms"}
+    assert set(payload) == {"answer", "refused", "citations", "latency_ms", "degraded"}
     assert payload["refused"] is False and "3.000.000" in payload["answer"]
     citation = payload["citations"][0]
     assert set(citation) == {"n", "doc_id", "title", "section", "source_url", "source_year", "chunk_id"}

@@ -45,3 +45,62 @@ def test_the_store_never_holds_more_than_its_bound():
         state.set(f"k{i}", "v", 3600 + i)  # all alive: the bound, not expiry, must keep it small
     assert len(state) <= 100
     assert state.get("k999") == "v"  # the ones that live longest are kept
+
+
+class FlakyRedis:
+    """Stands in for RedisStateStore: raises what redis-py raises while ``down``."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self.data: dict[str, str] = {}
+        self.calls = 0
+
+    def _check(self) -> None:
+        import redis
+
+        self.calls += 1
+        if self.down:
+            raise redis.ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    def get(self, key):
+        self._check()
+        return self.data.get(key)
+
+    def set(self, key, value, ttl_seconds):
+        self._check()
+        self.data[key] = value
+
+    def incr(self, key, ttl_seconds):
+        self._check()
+        self.data[key] = str(int(self.data.get(key, "0")) + 1)
+        return int(self.data[key])
+
+    def ping(self):
+        self._check()
+        return True
+
+
+def test_redis_outage_falls_back_warns_once_and_recovers(caplog):
+    import logging
+
+    from assistant.adapters.state import ResilientStateStore
+
+    primary = FlakyRedis()
+    store = ResilientStateStore(primary, retry_seconds=0.05)  # type: ignore[arg-type]
+    store.set("a", "1", 60)
+    assert primary.data == {"a": "1"}
+    primary.down = True
+    caplog.set_level(logging.INFO)
+    for _ in range(50):
+        store.incr("hits", 60)
+    assert store.get("hits") == "50" and store.ping() is False  # counted per process meanwhile
+    assert primary.calls < 10  # the outage is remembered: Redis is not asked on every call
+    primary.down = False
+    import time
+
+    time.sleep(0.06)
+    store.set("b", "2", 60)
+    assert primary.data["b"] == "2" and store.ping() is True
+    lines = [r.getMessage() for r in caplog.records if r.name == "assistant.outage"]
+    assert len(lines) == 2 and "redis unavailable" in lines[0] and "redis is back" in lines[1]
+    assert not [r for r in caplog.records if r.exc_info]

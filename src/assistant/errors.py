@@ -36,8 +36,22 @@ class IngestError(InputError):
     code = "ingest_error"
 
 
+class IngestBusyError(AssistantError):
+    """Another ingest holds the data directory's lock."""
+
+    code = "ingest_busy"
+    exit_code = 8
+
+
 class IndexNotReadyError(AssistantError):
     code = "index_not_ready"
+    exit_code = 3
+
+
+class IndexUnavailableError(AssistantError):
+    """The vector index (a Chroma server) did not answer in time or refused the connection."""
+
+    code = "index_unavailable"
     exit_code = 3
 
 

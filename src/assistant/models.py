@@ -135,6 +135,7 @@ class Answer:
     # How it was made, for the journal and evaluators: generator, prompt version, LLM outcome,
     # fallback reason, token counts (empty for the extractive answerer).
     meta: dict[str, Any] = field(default_factory=dict)
+    degraded: bool = False  # retrieved lexically only, because the vector index was unreachable
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -142,6 +143,7 @@ class Answer:
             "refused": self.refused,
             "citations": [c.to_dict() for c in self.citations],
             "latency_ms": round(self.latency_ms, 2),
+            "degraded": self.degraded,
         }
 
 

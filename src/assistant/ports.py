@@ -236,8 +236,13 @@ class KnowledgeBase(Protocol):
         """Every indexed document, by doc id."""
         ...
 
-    def ingest(self, path: Path, *, rebuild: bool = False, progress: ProgressFactory | None = None) -> IngestReport:
-        """Index the documents under ``path`` (only what changed is re-embedded) and switch to them."""
+    def ingest(
+        self, path: Path, *, rebuild: bool = False, progress: ProgressFactory | None = None, keep_others: bool = False
+    ) -> IngestReport:
+        """Index the documents under ``path`` (only what changed is re-embedded) and switch to them.
+
+        ``keep_others`` keeps every indexed document not under ``path`` (add or update one document).
+        """
         ...
 
 

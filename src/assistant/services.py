@@ -76,6 +76,7 @@ class Services:
             prefix=self.settings.index.collection,
             path=self.settings.chroma_dir,
             url=self.settings.index.chroma_url,
+            timeout_seconds=self.settings.index.chroma_timeout_seconds,
         )
 
     @cached_property
@@ -95,14 +96,19 @@ class Services:
             self.embedder, self.index, self.settings.retrieval, self.settings.answer, self.generator,
             answer_cache_size=self.settings.answer.cache_size,
             chunk_words=self.settings.index.chunk_words, batch_size=self.settings.embedding.batch_size,
+            outage_retry_seconds=self.settings.outage_retry_seconds,
         )
 
     @cached_property
     def state(self) -> StateStore:
-        from assistant.adapters.state import InMemoryStateStore, RedisStateStore
+        from assistant.adapters.state import InMemoryStateStore, RedisStateStore, ResilientStateStore
 
         if self.settings.redis_url:
-            return RedisStateStore(self.settings.redis_url, prefix=self.settings.redis_key_prefix)
+            redis = RedisStateStore(
+                self.settings.redis_url, prefix=self.settings.redis_key_prefix,
+                timeout_seconds=self.settings.redis_timeout_seconds,
+            )
+            return ResilientStateStore(redis, retry_seconds=self.settings.outage_retry_seconds)
         return InMemoryStateStore()
 
     @cached_property
@@ -167,11 +173,25 @@ class Services:
             log.warning("index not ready at warm-up; run `assistant ingest`")
 
     def ingest(
-        self, path: Path | None = None, *, rebuild: bool = False, progress: ProgressFactory | None = None
+        self,
+        path: Path | None = None,
+        *,
+        rebuild: bool = False,
+        replace: bool = False,
+        progress: ProgressFactory | None = None,
     ) -> IngestReport:
-        return self.knowledge.ingest(
-            Path(path or self.settings.index.knowledge_dir), rebuild=rebuild, progress=progress
-        )
+        """Index the knowledge folder (exactly its documents), or add/update the documents under ``path``.
+
+        An explicit ``path`` keeps every other indexed document unless ``replace`` is set. Only one
+        ingest runs per data directory at a time (IngestBusyError for the second).
+        """
+        from assistant.adapters.ingest_lock import ingest_lock
+
+        with ingest_lock(self.settings.data_dir):
+            return self.knowledge.ingest(
+                Path(path or self.settings.index.knowledge_dir), rebuild=rebuild, progress=progress,
+                keep_others=path is not None and not replace,
+            )
 
     def ensure_index(self, progress: ProgressFactory | None = None) -> IngestReport | None:
         """Build the index from the default knowledge folder when none exists yet (first start)."""
@@ -194,9 +214,15 @@ class Services:
         try:
             self.registry.get_household_by_nik("0" * 16)  # a cheap round trip: reachable and migrated
             checks["registry"] = True
+        except AssistantError as exc:  # an outage the adapter already named: no traceback
+            log.warning("registry readiness check failed: %s", exc.code)
+            checks["registry"] = False
         except Exception:  # noqa: BLE001
             log.warning("registry readiness check failed", exc_info=True)
             checks["registry"] = False
+        ping = getattr(self.state, "ping", None)
+        if self.settings.redis_url and callable(ping):
+            checks["redis"] = bool(ping())
         return checks
 
     def close(self) -> None:

@@ -43,6 +43,9 @@ class IndexSettings(BaseModel):
     collection: str = Field("assistant", description="Name prefix of the Chroma collections.")
     knowledge_dir: Path = Field(Path("knowledge"), description="Default folder that `assistant ingest` reads.")
     chunk_words: int = Field(180, ge=40, description="Target chunk size in words.")
+    chroma_timeout_seconds: float = Field(
+        5.0, gt=0, description="Per-request timeout towards a Chroma server (connect and read)."
+    )
 
 
 class RetrievalSettings(BaseModel):
@@ -86,6 +89,12 @@ class RegistrySettings(BaseModel):
         ),
     )
     http_timeout_seconds: float = Field(5.0, gt=0, description="Per-request timeout of the HTTP registry adapter.")
+    connect_timeout_seconds: float = Field(
+        3.0, gt=0, description="PostgreSQL: longest wait for a connection (new or from the pool)."
+    )
+    statement_timeout_seconds: float = Field(
+        5.0, gt=0, description="PostgreSQL: longest run of one statement before the server cancels it."
+    )
 
 
 class StoreSettings(BaseModel):
@@ -175,6 +184,9 @@ class ApiSettings(BaseModel):
         8, ge=1,
         description="Threads that run requests in one API process (keep it small: the CPU has 2 cores).",
     )
+    ready_timeout_seconds: float = Field(
+        3.0, gt=0, description="Longest wait for the /readyz dependency checks; a slower dependency is reported down."
+    )
     host: str = Field("127.0.0.1", description="Default host for `assistant serve`.")
     port: int = Field(8000, ge=1, le=65535, description="Default port for `assistant serve`.")
 
@@ -192,6 +204,16 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(
         None, description="Redis URL for shared session and rate-limit state; empty keeps it in-process."
+    )
+    redis_timeout_seconds: float = Field(
+        1.0, gt=0, description="Redis connect and socket timeout; a slower Redis counts as down."
+    )
+    outage_retry_seconds: float = Field(
+        10.0, gt=0,
+        description=(
+            "How often a dependency that went down (Redis, the Chroma server) is tried again; meanwhile "
+            "requests use the fallback (per-process state, lexical search) at once."
+        ),
     )
     memory_ttl_seconds: int = Field(86400, ge=1, description="How long conversation memory is kept.")
     log_level: str = Field("INFO", description="Root log level.")

@@ -7,18 +7,19 @@ building leaves the previous generation active and fully queryable.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlparse
 
 import numpy as np
 
-from assistant.errors import ConfigurationError, IndexNotReadyError
+from assistant.errors import ConfigurationError, IndexNotReadyError, IndexUnavailableError
 from assistant.models import Chunk
 from assistant.ports import IndexSnapshot
 
@@ -26,6 +27,19 @@ if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
 
 log = logging.getLogger(__name__)
+
+_UNAVAILABLE = "Server indeks pengetahuan (Chroma) tidak menjawab. Coba lagi sebentar lagi."
+
+
+@contextlib.contextmanager
+def _reachable() -> Iterator[None]:
+    """Turn a Chroma server that is down, slow or unreachable into IndexUnavailableError."""
+    import httpx
+
+    try:
+        yield
+    except httpx.TransportError as exc:  # connect refused, timeouts, dropped connections
+        raise IndexUnavailableError(_UNAVAILABLE) from exc
 
 _BATCH = 1000
 _CHUNK_FIELDS = ("doc_id", "section", "title", "program", "audience", "source_url", "confidence", "caveat", "doc_hash")
@@ -87,22 +101,25 @@ class ChromaSnapshot:
         self.info = dict(info)
 
     def count(self) -> int:
-        return self._collection.count()
+        with _reachable():
+            return self._collection.count()
 
     def query(self, vector: np.ndarray, k: int, where: Mapping[str, Any] | None = None) -> list[tuple[str, float]]:
-        result = self._collection.query(
-            query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
-            n_results=k,
-            where=to_where(where),
-            include=["distances"],
-        )
+        with _reachable():
+            result = self._collection.query(
+                query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
+                n_results=k,
+                where=to_where(where),
+                include=["distances"],
+            )
         return [(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], _included(result["distances"], "distances")[0], strict=True)]
 
     def chunks_with_tokens(self) -> list[tuple[Chunk, str]]:
         out: list[tuple[Chunk, str]] = []
         total = self.count()
         for offset in range(0, total, _BATCH):
-            page = self._collection.get(include=["documents", "metadatas"], limit=_BATCH, offset=offset)
+            with _reachable():
+                page = self._collection.get(include=["documents", "metadatas"], limit=_BATCH, offset=offset)
             for cid, text, meta in zip(
                 page["ids"], _included(page["documents"], "documents"), _included(page["metadatas"], "metadatas"),
                 strict=True,
@@ -118,7 +135,8 @@ class ChromaSnapshot:
         out: dict[str, np.ndarray] = {}
         ids = list(chunk_ids)
         for start in range(0, len(ids), _BATCH):
-            page = self._collection.get(ids=ids[start : start + _BATCH], include=["embeddings"])
+            with _reachable():
+                page = self._collection.get(ids=ids[start : start + _BATCH], include=["embeddings"])
             embeddings: Any = _included(page["embeddings"], "embeddings")  # a list or an ndarray, by client
             for cid, vec in zip(page["ids"], embeddings, strict=True):
                 out[cid] = np.asarray(vec, dtype=np.float32)
@@ -128,7 +146,15 @@ class ChromaSnapshot:
 class ChromaVectorIndex:
     """Embedded PersistentClient by default; HttpClient when a server URL is configured."""
 
-    def __init__(self, *, prefix: str, path: Path | None = None, url: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        prefix: str,
+        path: Path | None = None,
+        url: str | None = None,
+        timeout_seconds: float = 5.0,
+        retired_grace_seconds: float = 300.0,
+    ) -> None:
         import chromadb
 
         telemetry = chromadb.Settings(anonymized_telemetry=False)
@@ -136,29 +162,50 @@ class ChromaVectorIndex:
             parsed = urlparse(url)
             if not parsed.hostname:
                 raise ConfigurationError(f"ASSISTANT_INDEX__CHROMA_URL tidak valid: {url}")
-            self._client = chromadb.HttpClient(
-                host=parsed.hostname,
-                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
-                ssl=parsed.scheme == "https",
-                settings=telemetry,
-            )
+            self._client = self._http_client(chromadb, parsed, telemetry, timeout_seconds)
         else:
             assert path is not None
             path.mkdir(parents=True, exist_ok=True)
             self._client = chromadb.PersistentClient(path=str(path), settings=telemetry)
         self._prefix = prefix
         self._manifest_name = f"{prefix}-manifest"
+        self._retired_grace = retired_grace_seconds
+
+    @staticmethod
+    def _http_client(chromadb, parsed, settings, timeout_seconds: float):
+        """A Chroma HttpClient whose every request has a timeout (the library sets none)."""
+        import httpx
+
+        base = f"{parsed.scheme}://{parsed.hostname}:{parsed.port or (443 if parsed.scheme == 'https' else 8000)}"
+        with _reachable():  # the client's constructor already talks to the server, without a timeout
+            httpx.get(f"{base}/api/v2/heartbeat", timeout=timeout_seconds)
+            client = chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=settings,
+            )
+        session = getattr(getattr(client, "_server", None), "_session", None)
+        if isinstance(session, httpx.Client):
+            session.timeout = httpx.Timeout(timeout_seconds)
+        else:  # pragma: no cover - a chromadb release that moved its session; say so rather than hang
+            log.warning("could not set a timeout on the Chroma HTTP client; a hung server will block requests")
+        return client
 
     def _manifest(self) -> Collection:
         return self._client.get_or_create_collection(self._manifest_name, embedding_function=None)
 
     def active(self) -> ChromaSnapshot | None:
-        meta = self._manifest().metadata or {}
+        with _reachable():
+            meta = self._manifest().metadata or {}
         name = meta.get("active")
         if not name:
             return None
         try:
-            collection = self._client.get_collection(name, embedding_function=None)
+            with _reachable():
+                collection = self._client.get_collection(name, embedding_function=None)
+        except IndexUnavailableError:
+            raise
         except Exception as exc:  # noqa: BLE001 - vendor raises several types for a missing collection
             raise IndexNotReadyError(
                 "Indeks aktif tidak ditemukan di penyimpanan Chroma. Jalankan ulang: assistant ingest"
@@ -175,32 +222,49 @@ class ChromaVectorIndex:
     ) -> ChromaSnapshot:
         """Write a complete new generation; it is not visible until ``activate``."""
         name = f"{self._prefix}-gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
-        collection = self._client.create_collection(
-            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-        )
-        for start in range(0, len(chunks), _BATCH):
-            part = chunks[start : start + _BATCH]
-            collection.add(
-                ids=[c.chunk_id for c in part],
-                embeddings=np.asarray(vectors[start : start + _BATCH], dtype=np.float32),
-                documents=[c.text for c in part],
-                metadatas=[_metadata(c, t) for c, t in zip(part, tokens[start : start + _BATCH], strict=True)],
+        with _reachable():
+            collection = self._client.create_collection(
+                name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
             )
+            for start in range(0, len(chunks), _BATCH):
+                part = chunks[start : start + _BATCH]
+                collection.add(
+                    ids=[c.chunk_id for c in part],
+                    embeddings=np.asarray(vectors[start : start + _BATCH], dtype=np.float32),
+                    documents=[c.text for c in part],
+                    metadatas=[_metadata(c, t) for c, t in zip(part, tokens[start : start + _BATCH], strict=True)],
+                )
         return ChromaSnapshot(collection, info)
 
     def activate(self, snapshot: IndexSnapshot) -> None:
-        """Switch the pointer, then drop older generations (replaced ones and crashed builds).
+        """Switch the pointer, then drop older generations nobody can still be reading.
 
-        Generation names sort by build time, so a newer build running in parallel is left alone.
+        The generation just replaced is kept for ``retired_grace_seconds``: a running server notices
+        the switch within seconds and finishes the queries it started on the old one, so an ingest
+        while serving causes no errors. Crashed builds (never active) and generations retired longer
+        ago are dropped. Names sort by build time, so a newer build running in parallel is left alone.
         """
-        self._manifest().modify(metadata={"active": snapshot.name, "info": json.dumps(snapshot.info)})
-        for collection in self._client.list_collections():
-            name = collection if isinstance(collection, str) else collection.name
-            if name.startswith(f"{self._prefix}-gen-") and name < snapshot.name:
-                self._client.delete_collection(name)
+        now = time.time()
+        with _reachable():
+            manifest = self._manifest()
+            meta = manifest.metadata or {}
+            retired = [(str(n), float(at)) for n, at in json.loads(meta.get("retired", "[]"))]
+            previous = meta.get("active")
+            if previous and previous != snapshot.name:
+                retired.append((previous, now))
+            keep = [(n, at) for n, at in retired if now - at < self._retired_grace and n != snapshot.name]
+            manifest.modify(metadata={
+                "active": snapshot.name, "info": json.dumps(snapshot.info), "retired": json.dumps(keep),
+            })
+            kept = {n for n, _ in keep}
+            for collection in self._client.list_collections():
+                name = collection if isinstance(collection, str) else collection.name
+                if name.startswith(f"{self._prefix}-gen-") and name < snapshot.name and name not in kept:
+                    self._client.delete_collection(name)
 
     def heartbeat(self) -> bool:
-        self._client.heartbeat()
+        with _reachable():
+            self._client.heartbeat()
         return True
 
     def close(self) -> None:

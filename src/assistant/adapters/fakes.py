@@ -198,7 +198,9 @@ class FakeKnowledgeBase:
     def documents(self) -> list[DocumentInfo]:
         return documents_of(self.chunks)
 
-    def ingest(self, path: Path, *, rebuild: bool = False, progress: ProgressFactory | None = None) -> IngestReport:
+    def ingest(
+        self, path: Path, *, rebuild: bool = False, progress: ProgressFactory | None = None, keep_others: bool = False
+    ) -> IngestReport:
         """Records the call; the fake's chunks are fixed, so nothing is re-embedded."""
         self.ingested.append(path)
         return IngestReport(documents=len(self.documents()), chunks=len(self.chunks), embedded=0,

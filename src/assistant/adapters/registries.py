@@ -21,7 +21,11 @@ def build_registry(settings: Settings) -> Registry:
     if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://", "sqlite:///")):
         from assistant.adapters.sql_registry import SqlRegistry
 
-        return SqlRegistry(url)
+        return SqlRegistry(
+            url,
+            connect_timeout=settings.registry.connect_timeout_seconds,
+            statement_timeout=settings.registry.statement_timeout_seconds,
+        )
     if url.startswith(("http://", "https://")):
         from assistant.adapters.http_registry import HttpRegistry
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from assistant.adapters.registry_tables import audit_log, enrollments, households, members
 from assistant.adapters.sql_store import hold_migration_lock
@@ -43,18 +45,28 @@ class SqlRegistry:
         url: SQLAlchemy or libpq-style URL (``sqlite:///path``, ``postgresql://user@host/db``).
         schema: PostgreSQL schema to work in (tests use one per run); ``None`` for the default.
         migrate: bring the schema to the newest migration on construction.
+        connect_timeout: PostgreSQL: longest wait for a connection, new (libpq) or from the pool.
+        statement_timeout: PostgreSQL: the server cancels a statement that runs longer.
     """
 
-    def __init__(self, url: str, *, schema: str | None = None, migrate: bool = True) -> None:
+    def __init__(self, url: str, *, schema: str | None = None, migrate: bool = True,
+                 connect_timeout: float = 3.0, statement_timeout: float = 5.0) -> None:
         self.url = _sqlalchemy_url(url)
         self.dialect = self.url.split(":", 1)[0].split("+", 1)[0]
         connect_args: dict[str, Any] = {}
-        if schema and self.dialect == "postgresql":
-            connect_args["options"] = f"-csearch_path={schema}"
+        engine_args: dict[str, Any] = {}
+        if self.dialect == "postgresql":
+            # A hung or unreachable server must not hold a worker thread: bounded connect and statements.
+            options = [f"-cstatement_timeout={int(statement_timeout * 1000)}"]
+            if schema:
+                options.append(f"-csearch_path={schema}")
+            connect_args["options"] = " ".join(options)
+            connect_args["connect_timeout"] = max(2, math.ceil(connect_timeout))  # libpq: whole seconds, >= 2
+            engine_args["pool_timeout"] = connect_timeout
         try:
             # hide_parameters: bound values (NIKs) never appear in SQLAlchemy errors or logs.
             self.engine = sa.create_engine(self.url, connect_args=connect_args, hide_parameters=True,
-                                           pool_recycle=1800)
+                                           pool_recycle=1800, pool_pre_ping=True, **engine_args)
         except (SQLAlchemyError, ImportError) as exc:
             raise RegistryUnavailableError(f"Basis data registri tidak dapat dibuka: {exc}") from None
         if self.dialect == "sqlite":
@@ -85,7 +97,7 @@ class SqlRegistry:
                 hold_migration_lock(conn)
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, revision)
-        except OperationalError as exc:
+        except (OperationalError, PoolTimeoutError) as exc:
             raise RegistryUnavailableError(
                 f"Basis data registri tidak dapat dihubungi ({self.dialect}). Periksa ASSISTANT_REGISTRY__URL."
             ) from exc
@@ -106,7 +118,7 @@ class SqlRegistry:
                 kk = rows[0].kk
                 found = conn.execute(_ENROLLMENTS_OF, {"kk": kk}).all()
             return _household(rows[0], rows, found)
-        except OperationalError as exc:
+        except (OperationalError, PoolTimeoutError) as exc:
             raise RegistryUnavailableError("Registri sedang tidak dapat dihubungi. Coba lagi nanti.") from exc
 
     def add_households(self, items: Iterable[Household], *, replace: bool = True) -> int:
@@ -157,7 +169,7 @@ class SqlRegistry:
         try:
             with self.engine.begin() as conn:
                 conn.execute(audit_log.insert(), row)
-        except OperationalError as exc:
+        except (OperationalError, PoolTimeoutError) as exc:
             raise RegistryUnavailableError("Log audit tidak dapat ditulis; pencarian dibatalkan.") from exc
 
     # ------------------------------------------------------------------ extras (not in the protocol)

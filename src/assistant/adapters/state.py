@@ -87,12 +87,20 @@ class InMemoryStateStore:
 class RedisStateStore:
     """The same contract on Redis, with every key under a prefix."""
 
-    def __init__(self, url: str, prefix: str = "assistant:") -> None:
+    def __init__(self, url: str, prefix: str = "assistant:", *, timeout_seconds: float = 1.0) -> None:
         try:
             import redis
+            from redis.backoff import NoBackoff
+            from redis.retry import Retry
         except ImportError as exc:  # pragma: no cover - redis is a core dependency
             raise ConfigurationError("Paket 'redis' belum terpasang.") from exc
-        self._redis = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5)
+        # Both timeouts: a Redis that accepts connections but never answers must not hold a worker.
+        # One immediate retry replaces a pooled connection that went stale (a Redis restart); the
+        # library's default of three with backoff would multiply the wait during an outage.
+        self._redis = redis.Redis.from_url(
+            url, decode_responses=True, socket_timeout=timeout_seconds, socket_connect_timeout=timeout_seconds,
+            retry=Retry(NoBackoff(), 1),
+        )
         self._prefix = prefix
 
     def get(self, key: str) -> str | None:
@@ -121,3 +129,62 @@ class RedisStateStore:
 
     def close(self) -> None:
         self._redis.close()
+
+
+class ResilientStateStore:
+    """Redis first; while Redis is down, per-process state, so a Redis outage never becomes a 500 storm.
+
+    What workers share (sessions, rate limits) is per-process until Redis is back: a conversation may
+    lose its memory when it moves to another worker, and limits count per worker. The operator reads
+    one warning when Redis goes away and one line when it is back; /readyz reports it meanwhile.
+    """
+
+    def __init__(self, primary: RedisStateStore, *, retry_seconds: float = 10.0,
+                 fallback: InMemoryStateStore | None = None) -> None:
+        import redis
+
+        from assistant.outage import Outage
+
+        self.primary = primary
+        self.fallback = fallback or InMemoryStateStore()
+        self.outage = Outage("redis", retry_seconds=retry_seconds, fallback="using per-process state")
+        self._outage_errors = (redis.ConnectionError, redis.TimeoutError)
+
+    def _call(self, method: str, *args):
+        if self.outage.should_try():
+            try:
+                result = getattr(self.primary, method)(*args)
+            except self._outage_errors as exc:
+                self.outage.failed(exc)
+            else:
+                self.outage.recovered()
+                return result
+        return getattr(self.fallback, method)(*args)
+
+    def get(self, key: str) -> str | None:
+        return cast("str | None", self._call("get", key))
+
+    def set(self, key: str, value: str, ttl_seconds: int) -> None:
+        self._call("set", key, value, ttl_seconds)
+
+    def delete(self, key: str) -> None:
+        self._call("delete", key)
+
+    def incr(self, key: str, ttl_seconds: int) -> int:
+        return int(self._call("incr", key, ttl_seconds))
+
+    def ttl(self, key: str) -> int:
+        return int(self._call("ttl", key))
+
+    def close(self) -> None:
+        self.primary.close()
+
+    def ping(self) -> bool:
+        """Whether Redis answers now (for /readyz); never raises."""
+        try:
+            ok = self.primary.ping()
+        except self._outage_errors as exc:
+            self.outage.failed(exc)
+            return False
+        self.outage.recovered()
+        return ok

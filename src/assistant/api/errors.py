@@ -14,6 +14,7 @@ from assistant import errors as e
 from assistant.api.logging import mask_niks
 
 log = logging.getLogger("assistant.api")
+INTERNAL_ERROR_MESSAGE = "Terjadi kesalahan di server. Silakan coba lagi beberapa saat lagi."
 
 
 class UnauthenticatedError(e.AccessDeniedError):
@@ -40,8 +41,10 @@ _STATUS: tuple[tuple[type[e.AssistantError], int], ...] = (
     (e.AccessDeniedError, 403),
     (e.NotFoundError, 404),
     (e.RateLimitedError, 429),
+    (e.IngestBusyError, 409),
     (e.InputError, 422),
     (e.IndexNotReadyError, 503),
+    (e.IndexUnavailableError, 503),
     (e.IndexMismatchError, 503),
     (e.ModelUnavailableError, 503),
     (e.RegistryError, 503),
@@ -133,6 +136,6 @@ def install_error_handlers(app: FastAPI) -> None:
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
         log.error("unexpected error", exc_info=exc)
         return JSONResponse(
-            error_body("internal_error", "Terjadi kesalahan di server. Silakan coba lagi beberapa saat lagi."),
+            error_body("internal_error", INTERNAL_ERROR_MESSAGE),
             status_code=500,
         )

@@ -30,6 +30,11 @@ class ApiMetrics:
             "assistant_rate_limited_total", "Requests refused by a rate limit, by scope.", ["scope"],
             registry=self.registry,
         )
+        self.degraded = Counter(
+            "assistant_degraded_replies_total",
+            "Chat replies answered from a fallback (lexical search while the vector index is down).",
+            registry=self.registry,
+        )
         self.feedback = Counter(
             "assistant_feedback_total", "Feedback received, by rating.", ["rating"], registry=self.registry
         )

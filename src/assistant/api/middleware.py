@@ -10,11 +10,12 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.api.errors import BodyTooLarge, error_body
+from assistant.api.errors import INTERNAL_ERROR_MESSAGE, BodyTooLarge, error_body
 from assistant.api.logging import mask_niks, request_id_var
 from assistant.api.metrics import ApiMetrics
 
 access_log = logging.getLogger("assistant.api.access")
+log = logging.getLogger("assistant.api")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 
 
@@ -34,12 +35,14 @@ class RequestContextMiddleware:
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
+        started_response = False
         self.metrics.in_flight.inc()
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started_response
             if message["type"] == "http.response.start":
                 status = message["status"]
+                started_response = True
                 message.setdefault("headers", [])
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
@@ -61,6 +64,10 @@ class RequestContextMiddleware:
                 await self._too_large(send_with_id)
             else:
                 await self.app(scope, receive_limited, send_with_id)
+        except Exception:  # noqa: BLE001 - answered and logged here, once; re-raising logs it a second time
+            log.error("unexpected error", exc_info=True)
+            if not started_response:
+                await self._send_json(send_with_id, 500, error_body("internal_error", INTERNAL_ERROR_MESSAGE))
         finally:
             elapsed = time.perf_counter() - started
             route = scope.get("route")
@@ -79,13 +86,17 @@ class RequestContextMiddleware:
             )
             request_id_var.reset(token)
 
+    @classmethod
+    async def _too_large(cls, send: Send) -> None:
+        await cls._send_json(send, 413, error_body("payload_too_large", "Permintaan terlalu besar."))
+
     @staticmethod
-    async def _too_large(send: Send) -> None:
-        body = json.dumps(error_body("payload_too_large", "Permintaan terlalu besar.")).encode()
+    async def _send_json(send: Send, status: int, payload: dict) -> None:
+        body = json.dumps(payload).encode()
         await send(
             {
                 "type": "http.response.start",
-                "status": 413,
+                "status": status,
                 "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
             }
         )

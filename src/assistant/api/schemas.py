@@ -95,6 +95,7 @@ class ChatResponse(BaseModel):
                     "conversation_id": "c-5d1e",
                     "answer_id": "a-91b2",
                     "suggestions": ["Cek status kepesertaan saya", "Kalau untuk anak SMA?"],
+                    "degraded": False,
                 }
             ]
         }
@@ -107,6 +108,10 @@ class ChatResponse(BaseModel):
     answer_id: str
     suggestions: list[str]
     intent: str = Field("", description="What the message was taken as: program_question, status_check, ...")
+    degraded: bool = Field(
+        False,
+        description="True when the answer came from lexical search alone because the vector index was unreachable.",
+    )
 
     @classmethod
     def of(cls, reply: Reply) -> ChatResponse:
@@ -118,6 +123,7 @@ class ChatResponse(BaseModel):
             answer_id=reply.answer_id,
             suggestions=list(reply.suggestions),
             intent=reply.intent,
+            degraded=bool(reply.extra.get("degraded")),
         )
 
 

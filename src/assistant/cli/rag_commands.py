@@ -71,10 +71,14 @@ def models_prepare(settings: Settings, force: bool) -> None:
 @click.command("ingest")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Embed ulang semuanya (misalnya setelah mengganti model embedding).")
+@click.option(
+    "--replace", is_flag=True,
+    help="Isi indeks diganti seluruhnya dengan dokumen di PATH (tanpa opsi ini, dokumen lain tetap ada).",
+)
 @click.pass_obj
-def ingest_command(settings: Settings, path: Path | None, rebuild: bool) -> None:
-    """Indeks dokumen pengetahuan (bawaan: knowledge/); hanya dokumen yang berubah di-embed ulang."""
-    report = build_services(settings).ingest(path, rebuild=rebuild, progress=_TqdmProgress)
+def ingest_command(settings: Settings, path: Path | None, rebuild: bool, replace: bool) -> None:
+    """Indeks dokumen pengetahuan (bawaan: seluruh knowledge/); PATH menambah atau memperbarui dokumen itu saja."""
+    report = build_services(settings).ingest(path, rebuild=rebuild, replace=replace, progress=_TqdmProgress)
     click.echo(report.summary())
 
 

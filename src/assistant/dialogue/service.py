@@ -246,7 +246,8 @@ class ConversationService:
         resolved = rewrite_follow_up(text, previous) if follow_up and previous else text
         query = safety.redact_nik(resolved)
         answer = self._kb.ask(query, audience=audience)
-        extra = {"follow_up": follow_up, "scam_warning": c.scam, "offers_status_check": c.mixed}
+        extra = {"follow_up": follow_up, "scam_warning": c.scam, "offers_status_check": c.mixed,
+                 "degraded": answer.degraded}
         if c.scam:
             if answer.refused:
                 answer = self._kb.ask(f"penipuan bansos {query}", audience=audience)

@@ -90,8 +90,13 @@ def ingest(
     rebuild: bool = False,
     progress: ProgressFactory | None = None,
     batch_size: int = 64,
+    keep_others: bool = False,
 ) -> IngestReport:
-    """Bring the index in line with the documents under ``path``, re-embedding only what changed."""
+    """Bring the index in line with the documents under ``path``, re-embedding only what changed.
+
+    With ``keep_others`` the documents under ``path`` are added or updated and every other indexed
+    document stays (``assistant ingest FILE``); without it the index holds exactly those documents.
+    """
     started = time.perf_counter()
     documents = load_corpus(path)
     current = index.active()
@@ -104,22 +109,26 @@ def ingest(
     reusable = current is not None and not rebuild and current.info.get("chunk_words") == chunk_words
     # `reusable` implies `current is not None`; the repeated check only narrows the type for mypy.
     old_docs: dict[str, str] = dict(current.info.get("docs", {})) if reusable and current is not None else {}
-    new_docs = {doc.doc_id: doc.content_hash for doc in documents}
+    loaded = {doc.doc_id: doc.content_hash for doc in documents}
+    kept_docs: dict[str, str] = {}
+    if keep_others and current is not None:
+        kept_docs = {d: h for d, h in dict(current.info.get("docs", {})).items() if d not in loaded}
+    new_docs = {**kept_docs, **loaded}
     chunks = _unique(chunk for doc in documents for chunk in chunk_document(doc, target_words=chunk_words))
     same_tokens = reusable and current is not None and current.info.get("tokenizer") == TOKENIZER_VERSION
     if same_tokens and old_docs == new_docs:
         assert current is not None  # same_tokens implies reusable
+        total = len(current.chunks_with_tokens()) if kept_docs else len(chunks)
         return IngestReport(
-            documents=len(documents), chunks=len(chunks), embedded=0, reused=len(chunks), unchanged=True,
+            documents=len(new_docs), chunks=total, embedded=0, reused=total, unchanged=True,
             generation=current.name, seconds=time.perf_counter() - started,
         )
+    previous = current.chunks_with_tokens() if current is not None and (reusable or kept_docs) else []
 
     unchanged_docs = {d for d, h in new_docs.items() if old_docs.get(d) == h}
-    stored = (
-        {c.chunk_id: t for c, t in current.chunks_with_tokens() if c.doc_id in unchanged_docs}
-        if reusable and current is not None
-        else {}
-    )
+    # Documents kept from the index (not under `path`) keep their stored chunks; they have no source here.
+    chunks = _unique([*chunks, *(c for c, _ in previous if c.doc_id in kept_docs)])
+    stored = {c.chunk_id: t for c, t in previous if c.doc_id in unchanged_docs} if reusable else {}
     reuse_ids = [c.chunk_id for c in chunks if c.chunk_id in stored]
     vectors = current.vectors(reuse_ids) if reuse_ids and current is not None else {}  # reuse_ids implies reusable
     stored_tokens = stored if same_tokens else {}
@@ -146,7 +155,7 @@ def ingest(
     snapshot = index.build(chunks, matrix, tokens, info=info)
     index.activate(snapshot)
     return IngestReport(
-        documents=len(documents),
+        documents=len(new_docs),
         chunks=len(chunks),
         embedded=len(fresh),
         reused=len(reuse_ids),

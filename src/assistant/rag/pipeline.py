@@ -9,9 +9,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import IndexMismatchError, IndexNotReadyError, InputError
+from assistant.errors import IndexMismatchError, IndexNotReadyError, IndexUnavailableError, InputError
 from assistant.input_text import checked_text
 from assistant.models import Answer, Chunk, DocumentInfo, IngestReport, ScoredChunk
+from assistant.outage import Outage
 from assistant.ports import AnswerGenerator, Embedder, ProgressFactory, VectorIndex
 from assistant.rag.answer import ExtractiveAnswerer
 from assistant.rag.cache import LruCache
@@ -44,6 +45,7 @@ class RagKnowledgeBase:
         *,
         chunk_words: int = 180,
         batch_size: int = 32,
+        outage_retry_seconds: float = 10.0,
     ) -> None:
         self._embedder = embedder
         self._index = index
@@ -60,13 +62,27 @@ class RagKnowledgeBase:
         self._chunk_words = chunk_words
         self._batch_size = batch_size
         self._documents: tuple[HybridRetriever, dict[str, DocumentInfo]] | None = None
+        # One record of the vector index's health for every generation: while it is down, answers
+        # come from the in-memory BM25 index and say so (Answer.degraded).
+        self.index_outage = Outage("vector index", retry_seconds=outage_retry_seconds,
+                                   fallback="answering from lexical (BM25) search")
 
     def retriever(self) -> HybridRetriever:
         now = time.monotonic()
         if self._retriever is not None and now - self._checked_at < _RECHECK_SECONDS:
             return self._retriever
         with self._lock:
-            snapshot = self._index.active()
+            if self._retriever is not None and not self.index_outage.should_try():
+                self._checked_at = now
+                return self._retriever
+            try:
+                snapshot = self._index.active()
+            except IndexUnavailableError as exc:
+                if self._retriever is None:
+                    raise
+                self.index_outage.failed(exc)  # keep serving the generation we hold, lexically
+                self._checked_at = now
+                return self._retriever
             self._checked_at = now
             if snapshot is None:
                 raise IndexNotReadyError("Indeks pengetahuan belum dibuat. Jalankan dulu: assistant ingest")
@@ -76,7 +92,7 @@ class RagKnowledgeBase:
                     f"dipakai sekarang ('{self._embedder.model_id}'). Jalankan: assistant ingest --rebuild"
                 )
             if self._retriever is None or self._retriever.snapshot.name != snapshot.name:
-                self._retriever = HybridRetriever(self._embedder, snapshot, self._retrieval)
+                self._retriever = HybridRetriever(self._embedder, snapshot, self._retrieval, self.index_outage)
         return self._retriever
 
     def reload(self) -> None:
@@ -116,9 +132,11 @@ class RagKnowledgeBase:
         answer = self._answers.get(key)
         if answer is None:
             # Audience shapes the answer, not the search: a facilitator may need a citizen FAQ passage.
-            hits = self.search(question, k=self._retrieval.top_k, filters=filters)
+            hits, degraded = retriever.search_status(question, k=self._retrieval.top_k, filters=filters)
             answer = self.generator().answer(question, hits, audience)
-            if not _transient(answer):
+            if degraded:  # not cached: once the vector index is back, the question gets a hybrid answer
+                answer = replace(answer, degraded=True)
+            elif not _transient(answer):
                 self._answers.put(key, answer)
         return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
 
@@ -154,10 +172,12 @@ class RagKnowledgeBase:
     def documents(self) -> list[DocumentInfo]:
         return list(self._document_table().values())
 
-    def ingest(self, path: Path, *, rebuild: bool = False, progress: ProgressFactory | None = None) -> IngestReport:
+    def ingest(
+        self, path: Path, *, rebuild: bool = False, progress: ProgressFactory | None = None, keep_others: bool = False
+    ) -> IngestReport:
         report = ingest(
             path, embedder=self._embedder, index=self._index, chunk_words=self._chunk_words,
-            rebuild=rebuild, progress=progress, batch_size=self._batch_size,
+            rebuild=rebuild, progress=progress, batch_size=self._batch_size, keep_others=keep_others,
         )
         self.reload()
         return report

@@ -7,7 +7,9 @@ from typing import Any
 
 import numpy as np
 
+from assistant.errors import IndexUnavailableError
 from assistant.models import Chunk, ScoredChunk
+from assistant.outage import Outage
 from assistant.ports import Embedder, IndexSnapshot
 from assistant.rag.lexical import BM25Index
 from assistant.rag.text import tokenize
@@ -27,8 +29,12 @@ def rrf_fuse(rankings: Sequence[Sequence[str]], k: int, weights: Sequence[float]
 class HybridRetriever:
     """Searches one index generation. Chunks and their lexical tokens are mirrored in memory."""
 
-    def __init__(self, embedder: Embedder, snapshot: IndexSnapshot, settings: RetrievalSettings) -> None:
+    def __init__(
+        self, embedder: Embedder, snapshot: IndexSnapshot, settings: RetrievalSettings, outage: Outage | None = None
+    ) -> None:
         self._embedder = embedder
+        # Tracks the vector index: while it is down, search is lexical only (the BM25 index is in memory).
+        self._outage = outage
         self.snapshot = snapshot
         self._settings = settings
         pairs = snapshot.chunks_with_tokens()
@@ -61,16 +67,46 @@ class HybridRetriever:
         filters: Mapping[str, Any] | None = None,
         mode: str | None = None,
     ) -> list[ScoredChunk]:
+        return self.search_status(query, k, filters, mode)[0]
+
+    def _dense(self, query: str, candidates: int, filters: Mapping[str, Any] | None) -> list[tuple[str, float]] | None:
+        """The dense ranking, or None while the vector index is unreachable (with an Outage to report to)."""
+        if self._outage is not None and not self._outage.should_try():
+            return None
+        try:
+            vector = self._embedder.embed_queries([query])[0]
+            dense = self.snapshot.query(vector, min(candidates, len(self.chunks)) or 1, filters)
+        except IndexUnavailableError as exc:
+            if self._outage is None:
+                raise
+            self._outage.failed(exc)
+            return None
+        if self._outage is not None:
+            self._outage.recovered()
+        return dense
+
+    def search_status(
+        self,
+        query: str,
+        k: int = 5,
+        filters: Mapping[str, Any] | None = None,
+        mode: str | None = None,
+    ) -> tuple[list[ScoredChunk], bool]:
+        """The best ``k`` chunks, and whether they come from the lexical fallback (vector index down)."""
         mode = mode or self._settings.mode
         candidates = max(k, self._settings.candidates)
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
+        degraded = False
         if mode in ("hybrid", "dense"):
-            vector = self._embedder.embed_queries([query])[0]
-            dense = self.snapshot.query(vector, min(candidates, len(self.chunks)) or 1, filters)
+            found = self._dense(query, candidates, filters)
+            if found is None:
+                degraded, mode = True, "lexical"
+            else:
+                dense = found
         if mode in ("hybrid", "lexical"):
-            hits = self.lexical.search(self.query_tokens(query), candidates, self._allowed(filters))
-            lexical = [(self.chunks[i].chunk_id, score) for i, score in hits]
+            found_lexical = self.lexical.search(self.query_tokens(query), candidates, self._allowed(filters))
+            lexical = [(self.chunks[i].chunk_id, score) for i, score in found_lexical]
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense, start=1)}
         lexical_rank = {cid: r for r, (cid, _) in enumerate(lexical, start=1)}
         dense_score = dict(dense)
@@ -80,7 +116,7 @@ class HybridRetriever:
             [1.0, self._settings.lexical_weight],
         )
         ordered = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
-        return [
+        hits = [
             ScoredChunk(
                 chunk=self.chunks[self.by_id[cid]],
                 score=score,
@@ -92,3 +128,4 @@ class HybridRetriever:
             for cid, score in ordered
             if cid in self.by_id
         ]
+        return hits, degraded

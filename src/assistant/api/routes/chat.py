@@ -80,6 +80,8 @@ def chat(
             conversation_id=conversation_id, regions=list(caller.regions),
         )
         request.app.state.metrics.replies.labels(reply.intent, str(reply.refused).lower()).inc()
+        if reply.extra.get("degraded"):
+            request.app.state.metrics.degraded.inc()
         log.info(
             "chat served",
             extra={"intent": reply.intent, "refused": reply.refused, "citations": len(reply.citations),
