@@ -8,7 +8,6 @@ import threading
 import time
 
 import httpx
-import pytest
 
 from tests.support.servers import app_in_thread
 from tests.test_api_support import QUESTION, make_harness
@@ -69,11 +68,3 @@ def test_readyz_answers_in_time_when_a_check_hangs(tmp_path):
         assert r.status_code == 503 and r.json() == {"ready": False, "checks": {"answered_in_time": False}}
     finally:
         release.set()
-
-
-@pytest.mark.parametrize("checks", [{"index": True, "registry": True, "redis": False}])
-def test_readyz_reports_redis(tmp_path, checks):
-    h = make_harness(tmp_path)
-    h.services.checks = checks
-    r = h.client.get("/readyz")
-    assert r.status_code == 503 and r.json()["checks"]["redis"] is False

@@ -19,7 +19,7 @@ from assistant.adapters.sql_registry import SqlRegistry
 from assistant.api.app import create_app
 from assistant.errors import IndexUnavailableError, RegistryUnavailableError
 from assistant.rag.pipeline import RagKnowledgeBase
-from assistant.services import build_services
+from assistant.services import Services
 from assistant.settings import AnswerSettings, RetrievalSettings
 from tests.conftest import make_settings
 from tests.support.registry_fixtures import PG_URL, postgres_schema
@@ -30,10 +30,8 @@ pytestmark = pytest.mark.slow
 
 def _services(tmp_path, indexed_services, models_dir, **overrides):
     """Real services on the session's model and embedded index, with the given settings."""
-    services = build_services(make_settings(tmp_path / "data", models_dir, **overrides))
-    services.__dict__["embedder"] = indexed_services.embedder
-    services.__dict__["index"] = indexed_services.index
-    return services
+    return Services(make_settings(tmp_path / "data", models_dir, **overrides),
+                    embedder=indexed_services.embedder, index=indexed_services.index)
 
 
 @pytest.fixture(params=["stopped", "hung"])

@@ -21,7 +21,7 @@ from assistant.cli import cli
 from assistant.errors import IngestBusyError
 from assistant.rag.ingest import ingest
 from assistant.rag.pipeline import RagKnowledgeBase
-from assistant.services import build_services
+from assistant.services import Services
 from assistant.settings import AnswerSettings, RetrievalSettings
 from tests.conftest import KNOWLEDGE, make_settings
 
@@ -44,9 +44,7 @@ def corpus(tmp_path) -> Path:
 
 
 def _services(tmp_path, models_dir, embedder, corpus):
-    services = build_services(make_settings(tmp_path / "data", models_dir, index={"knowledge_dir": corpus}))
-    services.__dict__["embedder"] = embedder
-    return services
+    return Services(make_settings(tmp_path / "data", models_dir, index={"knowledge_dir": corpus}), embedder=embedder)
 
 
 def _doc_ids(services) -> set[str]:
@@ -171,8 +169,7 @@ def test_sigkill_mid_ingest_leaves_the_previous_index_queryable(tmp_path, models
     assert proc.poll() is None, "the ingest finished before it could be killed; use a bigger corpus"
     proc.send_signal(signal.SIGKILL)
     proc.wait(30)
-    services = build_services(make_settings(data, models_dir))
-    services.__dict__["embedder"] = embedder
+    services = Services(make_settings(data, models_dir), embedder=embedder)
     assert len(_doc_ids(services)) == 3
     answer = services.knowledge.ask("Berapa bantuan PKH untuk ibu hamil per tahun?")
     assert not answer.refused and "3.000.000" in answer.text
