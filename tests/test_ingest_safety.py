@@ -48,7 +48,7 @@ def _services(tmp_path, models_dir, embedder, corpus):
 
 
 def _doc_ids(services) -> set[str]:
-    return {d["doc_id"] for d in services.documents()}
+    return {d.doc_id for d in services.documents()}
 
 
 def test_ingest_one_file_adds_or_updates_it_and_keeps_the_rest(tmp_path, models_dir, embedder, corpus):
