@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlparse
+from urllib.parse import ParseResult, urlparse
 
 import numpy as np
 
@@ -172,7 +172,7 @@ class ChromaVectorIndex:
         self._retired_grace = retired_grace_seconds
 
     @staticmethod
-    def _http_client(chromadb, parsed, settings, timeout_seconds: float):
+    def _http_client(chromadb: Any, parsed: ParseResult, settings: Any, timeout_seconds: float) -> Any:
         """A Chroma HttpClient whose every request has a timeout (the library sets none)."""
         import httpx
 

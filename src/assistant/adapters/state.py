@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import cast
+from typing import Any, cast
 
 from assistant.errors import ConfigurationError
 
@@ -150,7 +150,7 @@ class ResilientStateStore:
         self.outage = Outage("redis", retry_seconds=retry_seconds, fallback="using per-process state")
         self._outage_errors = (redis.ConnectionError, redis.TimeoutError)
 
-    def _call(self, method: str, *args):
+    def _call(self, method: str, *args: Any) -> Any:
         if self.outage.should_try():
             try:
                 result = getattr(self.primary, method)(*args)

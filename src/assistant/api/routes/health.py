@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from assistant.api.schemas import HealthResponse, ReadyResponse
+from assistant.services import Services
 
 router = APIRouter(tags=["operations"])
 log = logging.getLogger("assistant.api")
@@ -26,7 +27,7 @@ async def healthz() -> HealthResponse:
     return HealthResponse()
 
 
-def _checks(services) -> dict[str, bool]:
+def _checks(services: Services) -> dict[str, bool]:
     try:
         return {name: bool(ok) for name, ok in services.ready().items()}
     except Exception:  # noqa: BLE001 - readiness must answer, whatever broke
