@@ -27,6 +27,7 @@ from assistant.ports import (
     StateStore,
     VectorIndex,
 )
+from assistant.rag.llm_stats import LlmStats
 from assistant.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,15 @@ class Services:
 
             return build_llm_generator(self.settings.llm, similarity=embedding_similarity(lambda: self.embedder))
         return None  # the knowledge base builds the extractive answerer over its own index
+
+    def llm_stats(self) -> LlmStats | None:
+        """Counters of the LLM generator (None with the extractive default)."""
+        from assistant.rag.llm_answer import GroundedLlmGenerator
+
+        if self.settings.generator != "llm":
+            return None
+        generator = self.generator
+        return generator.stats if isinstance(generator, GroundedLlmGenerator) else None
 
     @cached_property
     def knowledge(self) -> KnowledgeBase:

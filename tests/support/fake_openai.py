@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -23,6 +24,8 @@ class FakeOpenAI:
         self.raw: bytes | None = None
         self.delay = 0.0
         self.stream_gap = 0.0  # seconds between streamed pieces
+        # Computes the content from the request body instead of ``contents`` (e.g. to cite the right passage).
+        self.responder: Callable[[dict], str] | None = None
         self.release = threading.Event()
         fake = self
 
@@ -96,6 +99,8 @@ class FakeOpenAI:
         }).encode()
 
     def _content(self) -> str:
+        if self.responder is not None:
+            return self.responder(self.requests[-1]["body"])
         return self.contents[min(len(self.requests), len(self.contents)) - 1]
 
     def start(self) -> None:

@@ -78,7 +78,7 @@ def create_app(services: Services, *, key_store: KeyStore | None = None) -> Fast
         docs_url=None,  # served by install_offline_docs, without a CDN
         redoc_url=None,
     )
-    metrics = ApiMetrics()
+    metrics = ApiMetrics(services.llm_stats)
     app.state.services = services
     app.state.settings = settings
     app.state.metrics = metrics

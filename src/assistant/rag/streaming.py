@@ -7,6 +7,8 @@ the complete reply, and the channel must replace what it showed with the final a
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -29,3 +31,30 @@ def streaming_to(sink: TokenSink) -> Iterator[None]:
         yield
     finally:
         _sink.reset(token)
+
+
+# A trailing run of digits and separators may still grow into a NIK: hold it back until it ends.
+_OPEN_DIGITS = re.compile(r"\d[\d .\-]*$")
+
+
+class DraftBuffer:
+    """Collects streamed tokens (from any thread) and tells a channel what it may show so far.
+
+    ``shown()`` is the text up to the last complete number, passed through ``redact`` (the channel's
+    NIK masking), so a 16-digit number is never shown half-masked or in full, even mid-stream.
+    """
+
+    def __init__(self, redact: Callable[[str], str]) -> None:
+        self._redact = redact
+        self._parts: list[str] = []
+        self._lock = threading.Lock()
+
+    def push(self, token: str) -> None:
+        with self._lock:
+            self._parts.append(token)
+
+    def shown(self) -> str:
+        with self._lock:
+            text = "".join(self._parts)
+        held = _OPEN_DIGITS.search(text)
+        return self._redact(text[: held.start()] if held else text)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
+import queue
 import re
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
@@ -22,7 +25,9 @@ from assistant.api.schemas import (
     FeedbackResponse,
     Passage,
 )
+from assistant.dialogue.safety import redact_nik
 from assistant.errors import AssistantError, NotFoundError
+from assistant.rag.streaming import DraftBuffer, streaming_to
 
 router = APIRouter(prefix="/v1", tags=["chat"])
 log = logging.getLogger("assistant.api")
@@ -31,6 +36,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse} for code in (401, 413, 422, 429, 503)
 }
 _WORDS = re.compile(r"\S+\s*")
+_FINISHED = object()
 
 
 def _audience(principal: Principal, requested: str | None) -> str:
@@ -50,7 +56,9 @@ def _sse(event: str, data: dict[str, Any]) -> str:
     description=(
         "Anonymous callers are citizens (rate-limited per client and per user id) unless the server requires "
         "a key. With `stream: true` the reply comes as server-sent events: `start`, several `delta` events "
-        "with text, then `done` carrying the same body as the JSON reply (or `error`)."
+        "with text, then `done` carrying the same body as the JSON reply (or `error`). With an LLM generator "
+        "the deltas are the model's unchecked draft; if the checked answer differs, a `replace` event "
+        "carries the text to show instead before `done`."
     ),
     responses={**_ERRORS, 200: {"content": {"text/event-stream": {}}}},
 )
@@ -98,19 +106,54 @@ def chat(
 
 
 def _events(answer: Callable[[], ChatResponse]) -> Iterator[str]:
+    """start, then the model's draft as it is generated (if an LLM answers), then the checked answer.
+
+    The answer runs on its own thread so tokens can be sent while it is being written. A draft is shown
+    only up to its last complete number, NIK-masked; when the checked answer differs from the draft,
+    a ``replace`` event carries the text to show instead, and ``done`` carries the full reply.
+    """
     yield _sse("start", {"status": "thinking"})
-    try:
-        response = answer()
-    except AssistantError as exc:
-        yield _sse("error", error_body(exc.code, exc.message, status=status_for(exc)))
+    draft = DraftBuffer(redact_nik)
+    wake: queue.SimpleQueue[object] = queue.SimpleQueue()
+    outcome: dict[str, Any] = {}
+
+    def sink(token: str) -> None:
+        draft.push(token)
+        wake.put(None)
+
+    def work() -> None:
+        try:
+            with streaming_to(sink):
+                outcome["response"] = answer()
+        except Exception as exc:  # noqa: BLE001 - reported in-band below
+            outcome["error"] = exc
+        finally:
+            wake.put(_FINISHED)
+
+    context = contextvars.copy_context()  # request id and log fields follow the answer to its thread
+    threading.Thread(target=context.run, args=(work,), name="chat-stream", daemon=True).start()
+    sent = ""
+    while wake.get() is not _FINISHED:
+        shown = draft.shown()
+        if len(shown) > len(sent) and shown.startswith(sent):
+            yield _sse("delta", {"text": shown[len(sent):]})
+            sent = shown
+    error = outcome.get("error")
+    if isinstance(error, AssistantError):
+        yield _sse("error", error_body(error.code, error.message, status=status_for(error)))
         return
-    except Exception:  # noqa: BLE001 - headers are sent; report in-band instead of cutting the stream
-        log.exception("streamed chat failed")
+    if error is not None:
+        log.error("streamed chat failed", exc_info=error)
         yield _sse("error", error_body("internal_error", "Terjadi kesalahan di server. Silakan coba lagi.", status=500))
         return
-    words = _WORDS.findall(response.answer)
-    for start in range(0, len(words), 6):
-        yield _sse("delta", {"text": "".join(words[start:start + 6])})
+    response: ChatResponse = outcome["response"]
+    if sent:
+        if sent != response.answer:
+            yield _sse("replace", {"text": response.answer})
+    else:
+        words = _WORDS.findall(response.answer)
+        for start in range(0, len(words), 6):
+            yield _sse("delta", {"text": "".join(words[start:start + 6])})
     yield _sse("done", response.model_dump())
 
 

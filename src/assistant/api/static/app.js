@@ -183,6 +183,9 @@ async function ask(text) {
       if (event === "delta") {
         streamed += data.text;
         answer.textContent = streamed;
+      } else if (event === "replace") {
+        streamed = data.text;  // the checked answer replaces the model's draft
+        answer.textContent = streamed;
       } else if (event === "done") {
         conversationId = data.conversation_id;
         renderReply(box, data);
