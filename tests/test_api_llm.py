@@ -67,9 +67,10 @@ def _events(client: TestClient, message: str) -> list[tuple[str, dict]]:
 def test_grounded_reply_streams_and_is_used_as_written(llm_api):
     fake, client, services = llm_api
     fake.responder = cite_the_passage_with("Rp3.000.000", "Bantuan PKH untuk ibu hamil adalah Rp3.000.000 per tahun")
+    fake.stream_gap = 0.05  # a model writing: the draft reaches the client in several pieces
     events = _events(client, QUESTION)
     names = [name for name, _ in events]
-    assert names[0] == "start" and names[-1] == "done" and names.count("delta") >= 3
+    assert names[0] == "start" and names[-1] == "done" and names.count("delta") >= 2
     assert fake.requests[0]["body"]["stream"] is True
     done = events[-1][1]
     assert done["answer"].startswith("Bantuan PKH untuk ibu hamil adalah Rp3.000.000 per tahun [1].")
