@@ -13,7 +13,7 @@ from assistant.adapters.fakes import FakeKnowledgeBase, ScriptedConversation, fa
 from assistant.errors import IndexNotReadyError
 from assistant.models import Citation, Reply
 from tests.support.fake_telegram import BOT_USERNAME, fake_bot_api
-from tests.support.telegram_bot import BIRTH, NIK, TOKEN, fake_services, running_bot
+from tests.support.telegram_bot import BIRTH, NIK, TOKEN, bot_settings, fake_services, running_bot
 
 USER = 5001
 
@@ -93,6 +93,9 @@ def test_start_shows_welcome_privacy_and_menu_and_a_topic_leads_to_an_answer(api
         api.press(USER, pregnant["callback_data"], topic)
         answer = api.wait_messages(USER, 3)[-1]
         assert "Rp3.000.000" in answer and "[1]" in answer
+
+        api.press(USER, "m:status", menu)  # the "Cek status" button starts the service's status check
+        assert "NIK" in api.wait_messages(USER, 4)[-1]
 
 
 def test_question_gets_citations_short_sources_typing_and_buttons(api, services) -> None:
@@ -260,6 +263,20 @@ def test_backend_failure_gets_a_short_apology_with_channels_and_a_logged_request
     request_id = text.rsplit("kode ", 1)[1].rstrip(")")
     failures = [r for r in caplog.records if getattr(r, "event", "") == "telegram_backend_error"]
     assert failures and failures[0].request_id == request_id and failures[0].exc_info
+
+
+def test_a_backend_timeout_gets_the_same_short_apology(api, tmp_path) -> None:
+    class Hanging(FakeKnowledgeBase):
+        def ask(self, question, audience="citizen", filters=None):
+            time.sleep(1.5)
+            return super().ask(question, audience, filters)
+
+    svc = fake_services(tmp_path, kb=Hanging())
+    with running_bot(api, svc, settings=bot_settings(api, reply_timeout_seconds=0.3)):
+        api.send_text(USER, "Apa syarat PKH?")
+        (text,) = api.wait_messages(USER, 1)
+        time.sleep(1.5)  # the late answer is dropped, not sent after the apology
+    assert "coba lagi nanti" in text and len(api.texts_to(USER)) == 1
 
 
 def test_flood_limit_429_is_waited_out_and_nothing_lost(api, services) -> None:

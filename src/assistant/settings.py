@@ -173,6 +173,9 @@ class TelegramSettings(BaseModel):
         128, ge=1, description="Updates handled at once (one chat's updates always run in order)."
     )
     connection_pool_size: int = Field(32, ge=2, description="Open connections to the Bot API for replies.")
+    reply_timeout_seconds: float = Field(
+        30.0, gt=0, description="A conversation call taking longer gets the short 'try again later' reply."
+    )
 
 
 class ApiSettings(BaseModel):

@@ -146,6 +146,7 @@ def build_application(services: Services, settings: TelegramSettings, *, convers
         executor=ThreadPoolExecutor(settings.worker_threads, thread_name_prefix="telegram"),
         erase_done=load_texts().get("erase_done"),
         memory_hours=max(1, memory_seconds // 3600),
+        timeout_seconds=settings.reply_timeout_seconds,
     )
     application.bot_data["delivery"] = Delivery(application.bot)
     register_handlers(application)

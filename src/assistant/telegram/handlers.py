@@ -64,11 +64,17 @@ class BotDeps:
     executor: Executor
     erase_done: str  # the service's own wording for "your data is erased"
     memory_hours: int
+    timeout_seconds: float = 30.0
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run a (blocking) service call on the worker threads, so other chats keep moving."""
+        """Run a (blocking) service call on the worker threads, so other chats keep moving.
+
+        A call that outlasts ``timeout_seconds`` raises TimeoutError (the user is told to try later; the
+        thread finishes on its own).
+        """
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor, functools.partial(fn, *args, **kwargs))
+        call = loop.run_in_executor(self.executor, functools.partial(fn, *args, **kwargs))
+        return await asyncio.wait_for(call, self.timeout_seconds)
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
