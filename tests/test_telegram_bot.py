@@ -117,9 +117,7 @@ def test_suggestion_button_asks_that_question(api, services) -> None:
     with running_bot(api, services):
         api.send_text(USER, "Apa syarat PKH?")
         api.wait_messages(USER, 1)
-        answer = api.sent_message(USER)
-        schedule = next(b for b in buttons(answer) if b["text"] == "Jadwal pencairan")
-        api.press(USER, schedule["callback_data"], answer)
+        api.press_label(USER, "Jadwal pencairan")
         texts = api.wait_messages(USER, 2)
     assert "Januari-Maret" in texts[-1]
     assert services.knowledge.asked[-1][0] == "Jadwal pencairan"
@@ -201,9 +199,7 @@ def test_thumbs_down_with_comment_and_thumbs_up_are_stored(api, services) -> Non
     with running_bot(api, services):
         api.send_text(USER, "Apa syarat PKH?")
         api.wait_messages(USER, 1)
-        first = api.sent_message(USER)
-        down = next(b for b in buttons(first) if b["text"] == "👎")
-        api.press(USER, down["callback_data"], first)
+        api.press_label(USER, "👎")
         texts = api.wait_messages(USER, 2)
         assert "Apa yang kurang" in texts[-1]
         prompt_call = api.calls_of("sendMessage", USER)[-1]
@@ -216,9 +212,7 @@ def test_thumbs_down_with_comment_and_thumbs_up_are_stored(api, services) -> Non
 
         api.send_text(USER, "Kapan jadwal pencairan PKH?")
         api.wait_messages(USER, 4)
-        second = api.sent_message(USER)
-        up = next(b for b in buttons(second) if b["text"] == "👍")
-        api.press(USER, up["callback_data"], second)
+        api.press_label(USER, "👍")
         api.wait_for(lambda: len(api.calls_of("answerCallbackQuery")) >= 2)
     rows = services.journal.feedback_rows()
     ratings = sorted((r["rating"], r["comment"]) for r in rows)

@@ -176,9 +176,7 @@ def test_remote_api_mode_talks_to_a_running_api_with_a_channel_key(api, tmp_path
             api.send_text(USER, "Apa syarat PKH?")
             (answer,) = api.wait_messages(USER, 1)
             assert "DTSEN" in answer and "<b>Sumber:</b>" in answer
-            message = api.sent_message(USER)
-            down = next(b for row in message["reply_markup"]["inline_keyboard"] for b in row if b["text"] == "👎")
-            api.press(USER, down["callback_data"], message)
+            api.press_label(USER, "👎")
             api.wait_messages(USER, 2)
             api.send_text(USER, "Kurang rinci", reply_to=api.sent_message(USER))
             assert "sudah kami catat" in api.wait_messages(USER, 3)[-1]

@@ -118,6 +118,14 @@ class FakeBotApi:
                  "from": {"id": user_id, "is_bot": False, "first_name": "Ibu"}, "data": data, "message": message}
         return self.send_update("callback_query", query)
 
+    def press_label(self, user_id: int, label: str, chat_id: int | None = None) -> dict[str, Any]:
+        """Press the button labelled ``label`` under the bot's last message in the chat; returns that message."""
+        message = self.sent_message(user_id if chat_id is None else chat_id)
+        rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+        button = next(b for row in rows for b in row if b["text"] == label)
+        self.press(user_id, button["callback_data"], message)
+        return message
+
     def fail_next(self, method: str, retry_after: int, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` with 429 Too Many Requests."""
         with self._lock:
