@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
 import ipaddress
 import os
+import shutil
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -87,14 +92,71 @@ def embedder(models_dir):
     return SentenceTransformerEmbedder(EmbeddingSettings(), models_dir)
 
 
+# Real-model indexes of the shipped corpus, kept between runs: embedding the whole corpus with the real
+# model is most of the suite's time, and its result only changes when the corpus, the model or the code
+# that turns documents into vectors changes. The key covers the model and that code; the corpus is
+# covered by ingest itself, which re-embeds every changed document of the cached copy.
+INDEX_CACHE = REPO / ".assistant" / "test-cache"
+_VECTOR_CODE = ("src/assistant/rag", "src/assistant/adapters/st_embedder.py", "src/assistant/adapters/onnx_export.py",
+                "src/assistant/adapters/e5_convert.py", "src/assistant/adapters/chroma_index.py")
+
+
+def _index_cache_key(model_id: str) -> str:
+    import chromadb
+
+    digest = hashlib.sha256(f"{model_id}|chromadb {chromadb.__version__}".encode())
+    for name in _VECTOR_CODE:
+        root = REPO / name
+        for path in sorted(root.rglob("*.py")) if root.is_dir() else [root]:
+            digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+@contextlib.contextmanager
+def _cache_lock() -> Iterator[None]:
+    """Serialises readers and writers of INDEX_CACHE across concurrent test runs."""
+    INDEX_CACHE.mkdir(parents=True, exist_ok=True)
+    with open(INDEX_CACHE / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 @pytest.fixture(scope="session")
 def indexed_services(tmp_path_factory, models_dir, embedder):
-    """Services over a real embedded Chroma index of the shipped knowledge/ corpus (built once)."""
+    """Services over a real embedded Chroma index of the shipped knowledge/ corpus, embedded by the real model.
+
+    Ingested once per session, starting from the cached index of an earlier run when there is one
+    (ingest brings it in line with the corpus), and the cache is refreshed when ingest had to embed.
+    """
     from assistant.services import build_services
 
-    data_dir = tmp_path_factory.mktemp("data")
-    settings = make_settings(data_dir, models_dir)
+    settings = make_settings(tmp_path_factory.mktemp("data"), models_dir)
+    cached = INDEX_CACHE / _index_cache_key(embedder.model_id)
+    with _cache_lock():
+        if cached.is_dir():
+            shutil.copytree(cached, settings.chroma_dir)
     services = build_services(settings)
     services.__dict__["embedder"] = embedder  # share the one loaded model across the session
+    if services.ingest(KNOWLEDGE).embedded:
+        services.close()  # the files are complete and closed before they are copied
+        with _cache_lock():
+            for stale in INDEX_CACHE.iterdir():
+                if stale.is_dir():
+                    shutil.rmtree(stale)
+            shutil.copytree(settings.chroma_dir, cached.with_name(cached.name + ".tmp"))
+            cached.with_name(cached.name + ".tmp").rename(cached)
+        services = build_services(settings)
+        services.__dict__["embedder"] = embedder
+    return services
+
+
+@pytest.fixture(scope="session")
+def hashed_services(tmp_path_factory):
+    """Services over a real embedded Chroma index of the shipped corpus, embedded by the deterministic
+    HashEmbedder: for tests of everything around the model (CLI, caching, input checks), in seconds."""
+    from assistant.adapters.fakes import HashEmbedder
+    from assistant.services import Services
+
+    services = Services(make_settings(tmp_path_factory.mktemp("hashed")), embedder=HashEmbedder())
     services.ingest(KNOWLEDGE)
     return services

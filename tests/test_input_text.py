@@ -23,8 +23,8 @@ def test_accepted(text):
     assert text_problem(text) is None and checked_text(text) == text
 
 
-def test_knowledge_base_refuses_before_embedding(indexed_services):
+def test_knowledge_base_refuses_before_embedding(hashed_services):
     with pytest.raises(InputError):
-        indexed_services.knowledge.ask("brp pkh \ud800")
+        hashed_services.knowledge.ask("brp pkh \ud800")
     with pytest.raises(InputError):
-        indexed_services.knowledge.search("pkh\x00")
+        hashed_services.knowledge.search("pkh\x00")

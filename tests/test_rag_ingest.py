@@ -1,4 +1,8 @@
-"""Ingestion against the real embedding model and real Chroma (embedded and server)."""
+"""Ingestion against real Chroma (embedded and server), embedded by the deterministic HashEmbedder.
+
+What ingest does with vectors (reuse, switch, refuse to mix models) does not depend on which model made
+them; the real model's vectors are tested in test_embedder.py and its answers in test_rag_answers.py.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import numpy as np
 import pytest
 
 from assistant.adapters.chroma_index import ChromaVectorIndex
+from assistant.adapters.fakes import HashEmbedder
 from assistant.errors import IndexMismatchError, IngestError
 from assistant.rag.ingest import ingest
 from assistant.rag.pipeline import RagKnowledgeBase
@@ -16,13 +21,11 @@ from assistant.settings import AnswerSettings, RetrievalSettings
 from tests.conftest import KNOWLEDGE
 from tests.support.servers import chroma_server
 
-pytestmark = pytest.mark.slow
-
 SMALL_DOCS = ["pkh/pkh-komponen-besaran.md", "pkh/pkh-kriteria-penerima.md", "pkh/pkh-penyaluran-tahap.md"]
 
 
 class CountingEmbedder:
-    """Wraps the real embedder: counts passages and can fail after N batches (a crash mid-ingest)."""
+    """Wraps an embedder: counts passages and can fail after N batches (a crash mid-ingest)."""
 
     def __init__(self, inner, fail_after_batches: int | None = None) -> None:
         self.inner = inner
@@ -47,6 +50,11 @@ class OtherModel(CountingEmbedder):
     def __init__(self, inner) -> None:
         super().__init__(inner)
         self.model_id = "some/other-model"
+
+
+@pytest.fixture
+def embedder() -> HashEmbedder:
+    return HashEmbedder()
 
 
 @pytest.fixture
