@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from assistant.api.logging import JsonFormatter, NikMaskFilter, configure_logging, mask_niks
+from assistant.api.logging import JsonFormatter, NikMaskFilter, configure_logging
+from assistant.privacy import redact_nik
 from tests.test_api_support import NIK_IN_REGION, make_harness
 
 SIXTEEN_DIGITS = re.compile(r"(?<!\d)\d{16}(?!\d)")
@@ -33,11 +34,13 @@ def captured():
         ("3204 0101 0190 0001", "3204********0001"),
         ("kk=3204-0101-0190-0002;", "kk=3204********0002;"),
         ("telepon 081234567890", "telepon 081234567890"),  # 12 digits: not a NIK
-        ("12345678901234567", "12345678901234567"),  # 17 digits: not a NIK
+        ("12345678901234567", "1234********4567"),  # a 17-digit typo of a NIK is masked too
+        ("32.04.01.010190.0001", "3204********0001"),  # the dotted official form
+        ("Rp3.000.000 per tahun, 12-08-1985", "Rp3.000.000 per tahun, 12-08-1985"),
     ],
 )
-def test_mask_niks(text, masked):
-    assert mask_niks(text) == masked
+def test_log_masking_uses_the_privacy_redactor(text, masked):
+    assert redact_nik(text) == masked
 
 
 def test_filter_masks_arguments_extras_and_tracebacks():

@@ -9,6 +9,7 @@ import pytest
 from assistant.adapters.state import InMemoryStateStore, RedisStateStore
 from assistant.api.ratelimit import FixedWindowLimiter
 from assistant.errors import RateLimitedError
+from assistant.privacy import KeyedHasher
 from tests.test_api_support import QUESTION, make_harness
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -89,8 +90,9 @@ def redis_state():
 @pytest.mark.redis
 def test_redis_limits_are_shared_between_app_instances(tmp_path, redis_state):
     """Two apps (as two workers) on one Redis: the second sees the first one's count."""
-    a = make_harness(tmp_path / "a", state=redis_state, anonymous_rate_per_minute=3)
-    b = make_harness(tmp_path / "b", state=redis_state, anonymous_rate_per_minute=3)
+    secret = KeyedHasher.ephemeral()  # workers share the privacy secret, as they share Redis
+    a = make_harness(tmp_path / "a", state=redis_state, hasher=secret, anonymous_rate_per_minute=3)
+    b = make_harness(tmp_path / "b", state=redis_state, hasher=secret, anonymous_rate_per_minute=3)
     assert a.client.post("/v1/chat", json={"message": QUESTION}).status_code == 200
     assert b.client.post("/v1/chat", json={"message": QUESTION}).status_code == 200
     assert a.client.post("/v1/chat", json={"message": QUESTION}).status_code == 200

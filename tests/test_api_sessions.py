@@ -14,12 +14,13 @@ from assistant.adapters.sqlite_journal import SQLiteJournal
 from assistant.adapters.state import RedisStateStore
 from assistant.api.logging import configure_logging
 from assistant.dialogue.service import ConversationService
+from assistant.privacy import KeyedHasher
 from tests.test_api_support import make_harness
 
 pytestmark = pytest.mark.redis
 
-NIK = "3204123456780001"
-BIRTH = "1985-08-12"
+NIK = "3204015208850001"
+KK = "3204011207250001"
 
 
 @pytest.fixture()
@@ -36,16 +37,17 @@ def redis_state():
 def workers(tmp_path, redis_state):
     """Two app instances over one Redis, one journal, one knowledge base and one registry (as two workers)."""
     kb = FakeKnowledgeBase()
-    lookup = FakeHouseholdLookup([FakeHousehold(NIK, BIRTH, "320401", sample_status())])
+    lookup = FakeHouseholdLookup([FakeHousehold(NIK, KK, "320401", sample_status())])
     journal = SQLiteJournal(tmp_path / "journal.sqlite3")
+    secret = KeyedHasher.ephemeral()  # one privacy secret for every worker
 
     def configure(services):
         services.knowledge = kb
         services.household_lookup = lookup
-        services.conversation = ConversationService(kb, lookup, redis_state, journal=journal)
+        services.conversation = ConversationService(kb, lookup, redis_state, journal=journal, hasher=secret)
 
-    a = make_harness(tmp_path / "a", state=redis_state, configure=configure)
-    b = make_harness(tmp_path / "b", state=redis_state, configure=configure)
+    a = make_harness(tmp_path / "a", state=redis_state, configure=configure, hasher=secret)
+    b = make_harness(tmp_path / "b", state=redis_state, configure=configure, hasher=secret)
     yield a, b, kb, lookup
     journal.close()
 
@@ -76,19 +78,20 @@ def test_citizen_status_check_across_workers_without_leaking_the_nik(workers):
     try:
         ask_nik = chat(a, "Cek status saya")
         assert "NIK" in ask_nik["answer"]
-        ask_date = chat(b, NIK)
-        assert "3204********0001" in ask_date["answer"] and NIK not in ask_date["answer"]
-        result = chat(a, "12 Agustus 1985")
+        ask_kk = chat(b, NIK)
+        assert "3204********0001" in ask_kk["answer"] and NIK not in ask_kk["answer"]
+        result = chat(a, KK)
     finally:
         logging.getLogger().removeHandler(handler)
     assert "memenuhi syarat" in result["answer"] and NIK not in result["answer"]
-    assert lookup.calls[-1][0] == "citizen" and lookup.calls[-1][1]["birth_date"] == BIRTH
+    assert lookup.calls[-1][0] == "citizen" and lookup.calls[-1][1]["kk_number"] == KK
     logs = stream.getvalue()
     assert "chat reply" in logs
     assert re.search(r"(?<!\d)\d{16}(?!\d)", logs) is None
     for key in a.services.state._redis.scan_iter(match=a.services.state._prefix + "*"):
         value = a.services.state._redis.get(key) or ""
         assert NIK not in value, f"full NIK stored in Redis under {key}"
+        assert KK[4:12] not in value, f"KK stored in Redis under {key}"
 
 
 def test_feedback_on_a_real_answer(workers):

@@ -30,6 +30,7 @@ from assistant.adapters.state import InMemoryStateStore
 from assistant.errors import IndexNotReadyError
 from assistant.models import Chunk, Citation, Reply, ScoredChunk
 from assistant.ports import StateStore
+from assistant.privacy import KeyedHasher
 from assistant.services import Services
 from assistant.settings import Settings
 from tests.support.servers import free_port
@@ -99,8 +100,8 @@ class FakeConversation(ScriptedConversation):
 def fake_lookup() -> FakeHouseholdLookup:
     """Two households; region scoping like the real registry (a key's region is a code prefix)."""
     return FakeHouseholdLookup([
-        FakeHousehold(NIK_IN_REGION, "1990-01-01", "320401", sample_status("3204********0001")),
-        FakeHousehold(NIK_OUT_OF_REGION, "1990-01-01", "330101", sample_status("3301********0002")),
+        FakeHousehold(NIK_IN_REGION, "3204010101200001", "320401", sample_status("3204********0001")),
+        FakeHousehold(NIK_OUT_OF_REGION, "3301010101200002", "330101", sample_status("3301********0002")),
     ])
 
 
@@ -113,11 +114,13 @@ def fake_index(chunks: tuple[Chunk, ...] = CHUNKS) -> InMemoryVectorIndex:
     return index
 
 
-def fake_services(settings: Settings, *, state: StateStore | None = None) -> Services:
+def fake_services(settings: Settings, *, state: StateStore | None = None, hasher: KeyedHasher | None = None
+                  ) -> Services:
     """The real Services, with the shared fakes for the parts the API tests drive (registry: SQLite)."""
     return Services(
         settings, embedder=HashEmbedder(), index=fake_index(), knowledge=FakeKnowledgeBase(CHUNKS),
         state=state or InMemoryStateStore(), conversation=FakeConversation(), household_lookup=fake_lookup(),
+        hasher=hasher,
     )
 
 
@@ -182,13 +185,17 @@ class ApiHarness:
     store: Any
 
 
-def make_harness(data_dir: Path, *, state: Any = None, configure: Any = None, **api: Any) -> ApiHarness:
-    """``configure(services)`` may swap parts (e.g. the real ConversationService) before the app is built."""
+def make_harness(data_dir: Path, *, state: Any = None, configure: Any = None, hasher: KeyedHasher | None = None,
+                 **api: Any) -> ApiHarness:
+    """``configure(services)`` may swap parts (e.g. the real ConversationService) before the app is built.
+
+    Instances that play several workers share ``state`` and ``hasher`` (one privacy secret), as real workers do.
+    """
     from fastapi.testclient import TestClient
 
     from assistant.api.app import create_app
 
-    services = fake_services(make_settings(data_dir, **api), state=state)
+    services = fake_services(make_settings(data_dir, **api), state=state, hasher=hasher)
     if configure is not None:
         configure(services)
     app = create_app(services)

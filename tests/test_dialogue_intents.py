@@ -1,18 +1,12 @@
-"""Pure parts of the conversation layer: intents, follow-up rewriting, dates, safety, texts."""
+"""Pure parts of the conversation layer: intents, follow-up rewriting, amounts, journal helpers."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 
-from assistant.dialogue import safety
 from assistant.dialogue.intents import Intent, classify, is_follow_up, rewrite_follow_up
 from assistant.dialogue.journal import most_asked, normalize_question
-from assistant.dialogue.status_flow import format_rupiah, parse_birth_date, program_doc_ids
-from assistant.dialogue.texts import DEFAULT_TEXTS, Texts, load_texts
-from assistant.errors import ConfigurationError
+from assistant.eligibility.facts import rupiah
 
 NIK = "3204123456780001"
 
@@ -121,70 +115,12 @@ def test_no_follow_up_without_a_previous_question() -> None:
     assert not is_follow_up("kalau untuk anak SMA?", None)
 
 
-# ------------------------------------------------------------------ dates, amounts, doc ids
+# ------------------------------------------------------------------ amounts and journal helpers
 
-@pytest.mark.parametrize(
-    ("text", "iso"),
-    [
-        ("12-08-1985", "1985-08-12"),
-        ("12/08/1985", "1985-08-12"),
-        ("1985-08-12", "1985-08-12"),
-        ("12 Agustus 1985", "1985-08-12"),
-        ("lahir 3 mei 1990", "1990-05-03"),
-        ("1 Des 1950", "1950-12-01"),
-        ("12.8.1985", "1985-08-12"),
-    ],
-)
-def test_birth_dates_in_common_indonesian_formats(text: str, iso: str) -> None:
-    assert parse_birth_date(text) == iso
-
-
-@pytest.mark.parametrize("text", ["31-02-1985", "12 Agustusan 1985", "kemarin", NIK, "12-13-1985"])
-def test_unreadable_or_impossible_dates_are_rejected(text: str) -> None:
-    assert parse_birth_date(text) is None
-
-
-def test_rupiah_and_doc_ids() -> None:
-    assert format_rupiah(5400000) == "Rp5.400.000"
-    program = {"sources": ["pkh-syarat"], "reasons": [{"text": "x", "doc_id": "pkh-besaran"}]}
-    assert program_doc_ids(program) == ["pkh-syarat", "pkh-besaran"]
-
-
-# ------------------------------------------------------------------ safety
-
-def test_nik_redaction_masks_every_16_digit_number() -> None:
-    text = f"NIK saya {NIK} dan istri 3204 1234 5678 0002, telp 081234567890"
-    redacted = safety.redact_nik(text)
-    assert NIK not in redacted and "3204123456780002" not in redacted.replace(" ", "")
-    assert "3204********0001" in redacted and "3204********0002" in redacted
-    assert "081234567890" in redacted  # a phone number is not a NIK
-    assert safety.mask_nik(NIK) == "3204********0001"
-    assert safety.extract_nik("nik: 3204-1234-5678-0001") == NIK
-
-
-def test_user_hash_is_stable_and_hides_the_id() -> None:
-    hashed = safety.hash_user("tg:123456789")
-    assert hashed == safety.hash_user("tg:123456789") != safety.hash_user("tg:123456788")
-    assert "123456789" not in hashed and len(hashed) == 32
-
-
-# ------------------------------------------------------------------ texts and journal helpers
-
-def test_bot_texts_file_has_exactly_the_default_keys() -> None:
-    path = Path(__file__).resolve().parents[1] / "bots" / "texts.id.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert set(data) == set(DEFAULT_TEXTS)
-    texts = load_texts(path)
-    assert "171" in texts.get("help") and "{" not in texts.get("help")
-    assert "171" in texts.get("scam_warning")
-
-
-def test_texts_override_and_reject_unknown_keys(tmp_path: Path) -> None:
-    path = tmp_path / "t.yaml"
-    path.write_text("greeting: Halo dari desa!\n", encoding="utf-8")
-    assert load_texts(path).get("greeting") == "Halo dari desa!"
-    with pytest.raises(ConfigurationError):
-        Texts({"nonexistent": "x"})
+def test_one_rupiah_formatter() -> None:
+    assert rupiah(5400000) == "Rp5.400.000"
+    assert rupiah(225000.0) == "Rp225.000"
+    assert rupiah(None) == "None" and rupiah("n/a") == "n/a"
 
 
 def test_most_asked_counts_normalised_questions() -> None:

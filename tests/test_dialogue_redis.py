@@ -9,11 +9,12 @@ import pytest
 from assistant.adapters.fakes import FakeHousehold, FakeHouseholdLookup, FakeKnowledgeBase, sample_status
 from assistant.adapters.state import RedisStateStore
 from assistant.dialogue.service import ConversationService
+from assistant.privacy import KeyedHasher
 
 pytestmark = pytest.mark.redis
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
-NIK = "3204123456780001"
+NIK = "3204015208850001"
 
 
 @pytest.fixture
@@ -30,13 +31,17 @@ def redis_store():
         raw.delete(key)
 
 
+SECRET = KeyedHasher.ephemeral()  # workers share the privacy secret, as they share Redis
+KK = "3204011207250001"
+
+
 def _service(store, kb, lookup):
-    return ConversationService(kb, lookup, store, memory_ttl_seconds=120, flow_ttl_seconds=60)
+    return ConversationService(kb, lookup, store, hasher=SECRET, memory_ttl_seconds=120, flow_ttl_seconds=60)
 
 
 def test_two_instances_share_memory_and_flow(redis_store) -> None:
     kb = FakeKnowledgeBase()
-    lookup = FakeHouseholdLookup([FakeHousehold(NIK, "1985-08-12", "320401", sample_status())])
+    lookup = FakeHouseholdLookup([FakeHousehold(NIK, KK, "320401", sample_status())])
     worker_a, worker_b = _service(redis_store, kb, lookup), _service(redis_store, kb, lookup)
 
     first = worker_a.reply(user_id="web:1", channel="web", role="citizen", text="berapa bantuan PKH untuk anak SD?")
@@ -46,7 +51,7 @@ def test_two_instances_share_memory_and_flow(redis_store) -> None:
 
     worker_a.reply(user_id="web:1", channel="web", role="citizen", text="cek status")
     worker_b.reply(user_id="web:1", channel="web", role="citizen", text=NIK)
-    done = worker_a.reply(user_id="web:1", channel="web", role="citizen", text="12/08/1985")
+    done = worker_a.reply(user_id="web:1", channel="web", role="citizen", text=KK)
     assert done.extra["status_outcome"] == "verified"
 
     raw = redis_store._redis
@@ -54,7 +59,7 @@ def test_two_instances_share_memory_and_flow(redis_store) -> None:
     assert keys, "memory lives in Redis"
     assert all("web:1" not in k for k in keys)  # keys use a hash of the user id
     values = " ".join(raw.get(k) or "" for k in keys)
-    assert NIK not in values and "3204********0001" in values
+    assert NIK not in values and KK[4:12] not in values and "[data cek status]" in values
     assert 0 < raw.ttl(keys[0]) <= 120
 
     worker_b.reply(user_id="web:1", channel="web", role="citizen", text="hapus data saya")

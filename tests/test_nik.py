@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from assistant.registry.nik import NikError, make_nik, mask_name, mask_nik, parse_nik, validate_nik
+from assistant.privacy import NikError, make_nik, mask_name, mask_nik, parse_nik, validate_nik
 
 
 def test_male_nik_parts():

@@ -8,8 +8,8 @@ from assistant.adapters.sql_registry import SqlRegistry
 from assistant.eligibility.engine import evaluate
 from assistant.eligibility.facts import age_on
 from assistant.eligibility.parameters import Parameters
+from assistant.regions import PROVINCES, REGENCIES
 from assistant.registry.records import household_from_dict, household_to_dict
-from assistant.registry.regions import PROVINCES, REGENCIES
 from assistant.registry.seed import REFERENCE_DATE, district_quotas, generate, seed_registry
 
 

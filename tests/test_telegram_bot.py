@@ -13,7 +13,7 @@ from assistant.adapters.fakes import FakeKnowledgeBase, ScriptedConversation, fa
 from assistant.errors import IndexNotReadyError
 from assistant.models import Citation, Reply
 from tests.support.fake_telegram import BOT_USERNAME, fake_bot_api
-from tests.support.telegram_bot import BIRTH, NIK, TOKEN, bot_settings, fake_services, running_bot
+from tests.support.telegram_bot import KK, NIK, TOKEN, bot_settings, fake_services, running_bot
 
 USER = 5001
 
@@ -148,9 +148,10 @@ def test_status_check_deletes_the_nik_message_and_shows_the_outcome(api, service
         deleted = api.calls_of("deleteMessage", USER)
         assert [c.params["message_id"] for c in deleted] == [nik_message["message_id"]]
         assert "sudah saya hapus" in texts[-1] and "3204********0001" in texts[-1]
-        assert "tanggal lahir" in texts[-1]
-        api.send_text(USER, BIRTH)
+        assert "Kartu Keluarga" in texts[-1]
+        kk_message = api.send_text(USER, KK)
         outcome = api.wait_messages(USER, 3)[-1]
+        assert kk_message["message_id"] in [c.params["message_id"] for c in api.calls_of("deleteMessage", USER)]
     assert "PKH: memenuhi syarat" in outcome and "Rp900.000 per tahun" in outcome
     assert "desil keluarga 3, batas PKH desil 4" in outcome
     assert "Risiko stunting keluarga (KRS): belum bisa ditentukan" in outcome
@@ -168,12 +169,12 @@ def test_invalid_nik_failed_verification_and_too_many_failures(api, services) ->
         assert "16 angka" in api.wait_messages(USER, 2)[-1]
         api.send_text(USER, NIK)
         api.wait_messages(USER, 3)
-        api.send_text(USER, "01-01-1990")
+        api.send_text(USER, "3204011207259999")
         assert "tidak cocok" in api.wait_messages(USER, 4)[-1]
-        for n in (5, 7):  # a second wrong date, then the right one: the user is rate-limited now
+        for n in (5, 7):  # a second wrong KK, then the right one: the user must wait now
             api.send_text(USER, "/cek")
             api.wait_messages(USER, n)
-            api.send_text(USER, f"{NIK} 02-01-1990" if n == 5 else f"{NIK} {BIRTH}")
+            api.send_text(USER, f"{NIK} 3204011207259998" if n == 5 else f"{NIK} {KK}")
             api.wait_messages(USER, n + 1)
         texts = api.texts_to(USER)
     assert "tidak cocok" in texts[5]

@@ -356,7 +356,7 @@ class ProgramDecision:
             "annual_amount": self.annual_amount, "per_tahap_amount": self.per_tahap_amount,
             "amount_is_minimum": self.amount_is_minimum,
             "amount_raising_fields": [m.to_dict() for m in self.amount_raising],
-            "reasons": [r.text for r in self.reasons],
+            "reasons": [r.text for r in self.reasons if r.text],  # a citizen's view blanks member reasons
             "reason_details": [r.to_dict() for r in self.reasons],
             "sources": list(self.sources),
             "missing": list(self.missing_paths),
@@ -381,13 +381,15 @@ class EligibilityReport:
     as_of: str
     programs: tuple[ProgramDecision, ...]
     assumptions: tuple[str, ...] = ()
+    withheld: bool = False  # the citizen view left out reasons about single members
 
     def program(self, code: str) -> ProgramDecision | None:
         return next((p for p in self.programs if p.program == code), None)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kk": self.kk, "region_code": self.region_code, "desil": self.desil, "as_of": self.as_of,
-                "assumptions": list(self.assumptions), "programs": [p.to_dict() for p in self.programs]}
+                "assumptions": list(self.assumptions), "withheld": self.withheld,
+                "programs": [p.to_dict() for p in self.programs]}
 
 
 @dataclass(frozen=True, slots=True)

@@ -169,13 +169,17 @@ class StateStore(Protocol):
 class HouseholdLookup(Protocol):
     """Verified, audited access to the registry for the conversation layer and the API.
 
-    Both methods return the typed report (NIKs and names masked); ``report.to_dict()`` is what
-    ``assistant eligibility NIK --json`` prints.
+    ``citizen_status`` needs a member's NIK and the family-card number (nomor KK) and returns the
+    citizen view (``eligibility.report.citizen_view``: programs, amounts, household-level reasons; no
+    KK, region, desil, names or ages). ``facilitator_status`` returns the full typed report (NIKs and
+    names masked); ``report.to_dict()`` is what ``assistant eligibility NIK --json`` prints.
     They raise ``AccessDeniedError`` (verification failed / out of region), ``RateLimitedError``
-    (too many failed verifications for this user or this NIK) or ``NotFoundError``.
+    (wrong tries must wait), ``InputError`` (a malformed NIK or KK) or ``NotFoundError``.
     """
 
-    def citizen_status(self, *, user_id: str, nik: str, birth_date: str, as_of: str | None = None) -> EligibilityReport: ...
+    def citizen_status(
+        self, *, user_id: str, nik: str, kk_number: str, as_of: str | None = None
+    ) -> EligibilityReport: ...
 
     def facilitator_status(
         self, *, actor: str, regions: Sequence[str], nik: str, as_of: str | None = None, assume: Sequence[str] = ()

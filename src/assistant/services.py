@@ -27,6 +27,7 @@ from assistant.ports import (
     StateStore,
     VectorIndex,
 )
+from assistant.privacy import KeyedHasher, load_or_create_secret
 from assistant.rag.llm_stats import LlmStats
 from assistant.settings import Settings
 
@@ -54,12 +55,14 @@ class Services:
         journal: Journal | None = None,
         key_store: KeyStore | None = None,
         conversation: Conversation | None = None,
+        hasher: KeyedHasher | None = None,
     ) -> None:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         given = {"embedder": embedder, "index": index, "knowledge": knowledge, "state": state,
                  "registry": registry, "household_lookup": household_lookup, "journal": journal,
-                 "key_store": key_store, "conversation": conversation}
+                 "key_store": key_store, "conversation": conversation,
+                 "hasher": hasher}
         # A given part takes the place of the lazily built one (cached_property reads the instance dict first).
         self.__dict__.update({name: part for name, part in given.items() if part is not None})
 
@@ -132,15 +135,26 @@ class Services:
         return Parameters.load(self.settings.registry.eligibility_parameters)
 
     @cached_property
+    def hasher(self) -> KeyedHasher:
+        """Keyed hashes (and sealing) of user ids and NIKs, with the secret from settings or the data directory.
+
+        Every worker that shares the state store must share this secret (the same data directory or setting).
+        """
+        secret = self.settings.privacy.secret
+        return KeyedHasher(load_or_create_secret(
+            self.settings.data_dir, secret.get_secret_value() if secret else None,
+        ))
+
+    @cached_property
     def household_lookup(self) -> HouseholdLookup:
-        from assistant.registry.access import RegistryAccess
+        from assistant.registry.access import RegistryAccess, backoff_policy
 
         return RegistryAccess(
             self.registry,
             self.state,
             self.eligibility_parameters,
-            max_failures=self.settings.registry.verify_max_failures,
-            window_seconds=self.settings.registry.verify_window_seconds,
+            hasher=self.hasher,
+            backoff=backoff_policy(self.settings),
         )
 
     @cached_property
@@ -168,6 +182,7 @@ class Services:
             self.household_lookup,
             self.state,
             journal=self.journal if journal else None,
+            hasher=self.hasher,
             memory_ttl_seconds=self.settings.memory_ttl_seconds,
         )
 

@@ -79,8 +79,25 @@ class RegistrySettings(BaseModel):
         ),
     )
     token: SecretStr | None = Field(None, description="Bearer token for the HTTP registry adapter.")
-    verify_max_failures: int = Field(5, ge=1, description="Failed NIK verifications allowed per window.")
-    verify_window_seconds: int = Field(900, ge=1, description="Window for counting failed verifications.")
+    verify_window_seconds: int = Field(
+        86400, ge=60, description="How long failed status-check verifications are remembered (per NIK, per user)."
+    )
+    verify_free_failures: int = Field(
+        3, ge=0, description="Wrong NIK + KK tries one user may make on one NIK before each try must wait."
+    )
+    verify_base_delay_seconds: int = Field(
+        30, ge=1, description="First wait after the free tries; it doubles with every further wrong try."
+    )
+    verify_max_delay_seconds: int = Field(3600, ge=1, description="Longest wait one user gets for one NIK.")
+    verify_user_free_failures: int = Field(
+        10, ge=0, description="Wrong tries one user may make across all NIKs before each try must wait."
+    )
+    verify_nik_free_failures: int = Field(
+        10, ge=0, description="Wrong tries on one NIK from everyone before that NIK is slowed down for new devices."
+    )
+    verify_nik_max_delay_seconds: int = Field(
+        60, ge=1, description="Longest pause between tries on one NIK under attack (a slow-down, never a lockout)."
+    )
     eligibility_parameters: Path | None = Field(
         None,
         description=(
@@ -194,6 +211,17 @@ class ApiSettings(BaseModel):
     port: int = Field(8000, ge=1, le=65535, description="Default port for `assistant serve`.")
 
 
+class PrivacySettings(BaseModel):
+    secret: SecretStr | None = Field(
+        None,
+        description=(
+            "Key for the keyed hashes (HMAC-SHA256) of user ids and NIKs in the state store and the journal. "
+            "Empty: generated at first start into <data_dir>/privacy.key (mode 0600). Set the same value on "
+            "every host when workers run on several machines."
+        ),
+    )
+
+
 class Settings(BaseSettings):
     """All settings of the assistant. Every field can be set as ASSISTANT_<SECTION>__<FIELD>."""
 
@@ -232,6 +260,7 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
 
     @property
     def models_dir(self) -> Path:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from assistant.models import Enrollment, Household, Member
-from assistant.registry.nik import make_nik
+from assistant.privacy import make_nik
 
 PG_URL = "postgresql://root@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/0"

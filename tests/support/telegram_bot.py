@@ -20,14 +20,15 @@ from assistant.adapters.fakes import (
 from assistant.adapters.sqlite_journal import SQLiteJournal
 from assistant.adapters.state import InMemoryStateStore
 from assistant.dialogue.service import ConversationService
+from assistant.privacy import KeyedHasher
 from assistant.services import Services
 from assistant.settings import Settings, TelegramSettings
 from assistant.telegram.app import build_application, run_polling
 from tests.support.fake_telegram import FakeBotApi
 
 TOKEN = "123456:TEST-token_abcdefghij"
-NIK = "3204123456780001"
-BIRTH = "12-08-1985"
+NIK = "3204015208850001"
+KK = "3204011207250001"  # the family-card number of NIK's family
 
 
 def fake_services(tmp_path: Path, *, kb: Any = None, lookup: Any = None, state: Any = None,
@@ -35,13 +36,14 @@ def fake_services(tmp_path: Path, *, kb: Any = None, lookup: Any = None, state: 
     """The real Services: the real ConversationService over the shared fakes and a SQLite journal."""
     state = state or InMemoryStateStore()
     journal = SQLiteJournal(tmp_path / "journal.sqlite3")
-    lookup = lookup or FakeHouseholdLookup([FakeHousehold(NIK, "1985-08-12", "320401", sample_status())],
+    lookup = lookup or FakeHouseholdLookup([FakeHousehold(NIK, KK, "320401", sample_status())],
                                            max_failures=2, retry_after=600)
     kb = kb or FakeKnowledgeBase()
-    conversation = ConversationService(kb, lookup, state, journal=journal,
+    hasher = KeyedHasher.ephemeral()
+    conversation = ConversationService(kb, lookup, state, journal=journal, hasher=hasher,
                                        now=lambda: datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
     return Services(Settings(_env_file=None, data_dir=tmp_path, **settings), embedder=HashEmbedder(), knowledge=kb,
-                    state=state, household_lookup=lookup, journal=journal, conversation=conversation)
+                    state=state, household_lookup=lookup, journal=journal, conversation=conversation, hasher=hasher)
 
 
 def bot_settings(api: FakeBotApi, **overrides: Any) -> TelegramSettings:

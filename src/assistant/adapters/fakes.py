@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from assistant.dialogue.journal import RATINGS
+from assistant.eligibility.report import citizen_view
 from assistant.errors import (
     AccessDeniedError,
     InputError,
@@ -224,10 +225,10 @@ def documents_of(chunks: Sequence[Chunk]) -> list[DocumentInfo]:
 
 @dataclasses.dataclass
 class FakeHousehold:
-    """One registry entry for ``FakeHouseholdLookup``: the NIK, its birth date, region and status dict."""
+    """One registry entry for ``FakeHouseholdLookup``: the NIK, its family-card number, region and status dict."""
 
     nik: str
-    birth_date: str  # YYYY-MM-DD
+    kk: str
     region_code: str
     status: EligibilityReport
 
@@ -257,8 +258,8 @@ def sample_status(kk_masked: str = "3204********0001", *, desil: int | None = 3)
 class FakeHouseholdLookup:
     """A ``HouseholdLookup`` over a list of FakeHousehold, with the same errors as the real one.
 
-    A wrong NIK or birth date counts as a failed verification for the user; after ``max_failures``
-    the user gets ``RateLimitedError``. Facilitators see households whose region code starts with
+    A wrong NIK or KK counts as a failed verification for the user; after ``max_failures`` the user
+    gets ``RateLimitedError``. Facilitators see households whose region code starts with
     one of their regions. ``unavailable=True`` makes every call raise RegistryUnavailableError.
     """
 
@@ -271,17 +272,18 @@ class FakeHouseholdLookup:
         self.failures: dict[str, int] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
 
-    def citizen_status(self, *, user_id: str, nik: str, birth_date: str, as_of: str | None = None) -> EligibilityReport:
-        self.calls.append(("citizen", {"user_id": user_id, "nik": nik, "birth_date": birth_date}))
+    def citizen_status(self, *, user_id: str, nik: str, kk_number: str,
+                       as_of: str | None = None) -> EligibilityReport:
+        self.calls.append(("citizen", {"user_id": user_id, "nik": nik, "kk_number": kk_number}))
         if self.unavailable:
             raise RegistryUnavailableError("Registri tidak dapat dihubungi.")
         if self.failures.get(user_id, 0) >= self.max_failures:
             raise RateLimitedError("Terlalu banyak percobaan verifikasi.", retry_after=self.retry_after)
         household = self.households.get(nik)
-        if household is None or household.birth_date != birth_date:
+        if household is None or household.kk != kk_number:
             self.failures[user_id] = self.failures.get(user_id, 0) + 1
-            raise AccessDeniedError("NIK dan tanggal lahir tidak cocok.")
-        return household.status
+            raise AccessDeniedError("NIK dan nomor KK tidak cocok.")
+        return citizen_view(household.status)  # the production filter, so the fake cannot drift
 
     def facilitator_status(self, *, actor: str, regions: Sequence[str], nik: str,
                            as_of: str | None = None, assume: Sequence[str] = ()) -> EligibilityReport:

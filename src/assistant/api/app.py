@@ -84,7 +84,7 @@ def create_app(services: Services, *, key_store: KeyStore | None = None) -> Fast
     app.state.metrics = metrics
     app.state.keys = key_store or services.key_store
     app.state.limiter = FixedWindowLimiter(
-        services.state, on_limited=lambda scope: metrics.rate_limited.labels(scope).inc()
+        services.state, on_limited=lambda scope: metrics.rate_limited.labels(scope).inc(), hasher=services.hasher,
     )
     # Room for a maximal message in JSON (escaped non-ASCII text is up to 6 bytes a character) plus fields.
     max_body = settings.api.max_message_chars * 6 + 4096

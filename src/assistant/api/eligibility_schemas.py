@@ -74,6 +74,7 @@ class ProgramDecisionOut(BaseModel):
 
 EXAMPLE: dict[str, Any] = {
     "kk": "3204********0001", "region_code": "320401", "desil": 3, "as_of": "2026-07-01", "assumptions": [],
+    "withheld": False,
     "programs": [
         {
             "program": "PKH", "program_name": "PKH", "status": "eligible", "status_text": "memenuhi syarat",
@@ -102,4 +103,7 @@ class EligibilityResponse(BaseModel):
     desil: int | None
     as_of: str = Field(description="The date the rules were applied for (YYYY-MM-DD).")
     assumptions: list[str] = Field(description="What-if corrections applied to this answer; never stored.")
+    withheld: bool = Field(
+        False, description="True only in a citizen's view, when reasons about single members were left out."
+    )
     programs: list[ProgramDecisionOut]

@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant import errors as e
-from assistant.api.logging import mask_niks
+from assistant.api.schemas import NIK_LIKE_ID, NIK_LIKE_ID_MESSAGE
+from assistant.privacy import redact_nik
 
 log = logging.getLogger("assistant.api")
 INTERNAL_ERROR_MESSAGE = "Terjadi kesalahan di server. Silakan coba lagi beberapa saat lagi."
@@ -72,7 +73,7 @@ def status_for(exc: e.AssistantError) -> int:
 
 
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"code": code, "message": mask_niks(message)}
+    body: dict[str, Any] = {"code": code, "message": redact_nik(message)}
     body.update(extra)
     return {"error": body}
 
@@ -92,7 +93,7 @@ def _describe(error: dict[str, Any]) -> dict[str, Any]:
     loc = [str(part) for part in error.get("loc", ()) if part not in ("body",)]
     if error.get("type") == "json_invalid":
         loc = []
-    return {"field": ".".join(loc) or "body", "type": error.get("type", ""), "detail": mask_niks(error.get("msg", ""))}
+    return {"field": ".".join(loc) or "body", "type": error.get("type", ""), "detail": redact_nik(error.get("msg", ""))}
 
 
 def _validation_message(problems: list[dict[str, Any]]) -> str:
@@ -101,6 +102,8 @@ def _validation_message(problems: list[dict[str, Any]]) -> str:
             return f"{p['detail']} (kolom: {p['field']})"
     if any(p["type"] == "json_invalid" for p in problems):
         return "Isi permintaan bukan JSON yang valid."
+    if any(p["type"] == NIK_LIKE_ID for p in problems):
+        return NIK_LIKE_ID_MESSAGE
     if any(p["type"] == "extra_forbidden" for p in problems):
         names = ", ".join(p["field"] for p in problems if p["type"] == "extra_forbidden")
         return f"Kolom tidak dikenal: {names}."

@@ -1,17 +1,15 @@
-"""Structured JSON logs with request ids; every line passes a filter that masks 16-digit numbers (NIK, KK)."""
+"""Structured JSON logs with request ids; every line passes a filter that masks NIK-like numbers (NIK, KK)."""
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 import time
 from contextvars import ContextVar
 from typing import IO, Any
 
-# A NIK/KK is 16 digits, sometimes written in groups of four with spaces, dots or dashes.
-_SIXTEEN_DIGITS = re.compile(r"(?<!\d)(\d{4})[ .-]?(\d{4})[ .-]?(\d{4})[ .-]?(\d{4})(?!\d)")
+from assistant.privacy import redact_nik
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
@@ -19,24 +17,19 @@ _STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"m
 _HANDLER_MARK = "_assistant_json_handler"
 
 
-def mask_niks(text: str) -> str:
-    """Replace every 16-digit number with its first and last four digits, e.g. 3204********0001."""
-    return _SIXTEEN_DIGITS.sub(lambda m: f"{m.group(1)}********{m.group(4)}", text)
-
-
 class NikMaskFilter(logging.Filter):
-    """Masks 16-digit numbers in the message and its arguments before any handler formats it."""
+    """Masks NIK-like numbers in the message and its arguments before any handler formats it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a broken format string must not drop the line
             message = str(record.msg)
-        record.msg = mask_niks(message)
+        record.msg = redact_nik(message)
         record.args = None
         for key, value in list(vars(record).items()):
             if key not in _STANDARD_ATTRS and isinstance(value, str):
-                setattr(record, key, mask_niks(value))
+                setattr(record, key, redact_nik(value))
         return True
 
 
@@ -57,7 +50,7 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             payload["exc"] = self.formatException(record.exc_info)
         # Mask the whole line too: tracebacks and extra fields can carry numbers the filter never saw.
-        return mask_niks(json.dumps(payload, ensure_ascii=False))
+        return redact_nik(json.dumps(payload, ensure_ascii=False))
 
 
 def _install_masking_record_factory() -> None:

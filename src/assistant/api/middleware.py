@@ -11,8 +11,9 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.api.errors import INTERNAL_ERROR_MESSAGE, BodyTooLarge, error_body
-from assistant.api.logging import mask_niks, request_id_var
+from assistant.api.logging import request_id_var
 from assistant.api.metrics import ApiMetrics
+from assistant.privacy import redact_nik
 
 access_log = logging.getLogger("assistant.api.access")
 log = logging.getLogger("assistant.api")
@@ -79,7 +80,7 @@ class RequestContextMiddleware:
             access_log.info(
                 "%s %s %s",
                 scope["method"],
-                mask_niks(scope.get("path", "")),
+                redact_nik(scope.get("path", "")),
                 status,
                 extra={"status": status, "duration_ms": round(elapsed * 1000, 2), "route": template,
                        "caller": principal or "anonymous"},

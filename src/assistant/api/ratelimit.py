@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 import time
 from collections.abc import Callable
 
 from assistant.errors import RateLimitedError
 from assistant.ports import StateStore
+from assistant.privacy import KeyedHasher
 
 
 class FixedWindowLimiter:
@@ -21,8 +21,10 @@ class FixedWindowLimiter:
         window_seconds: int = 60,
         clock: Callable[[], float] = time.time,
         on_limited: Callable[[str], None] | None = None,
+        hasher: KeyedHasher | None = None,
     ) -> None:
         self._state = state
+        self._hasher = hasher or KeyedHasher.ephemeral()
         self._window = window_seconds
         self._clock = clock
         self._on_limited = on_limited
@@ -35,8 +37,9 @@ class FixedWindowLimiter:
         """
         now = self._clock()
         window = int(now // self._window)
-        # Hash the identity: keys in the store then carry neither IPs nor user ids.
-        ident = hashlib.sha256(identity.encode()).hexdigest()[:24]
+        # A keyed hash of the identity: keys in the store carry neither IPs nor user ids, nor can they be
+        # reversed by hashing guesses.
+        ident = self._hasher.digest("rate-limit", identity, 24)
         count = self._state.incr(f"rl:{scope}:{ident}:{window}", self._window + 1)
         if count > limit:
             retry_after = max(1, math.ceil((window + 1) * self._window - now))

@@ -9,6 +9,12 @@ from pydantic_core import PydanticCustomError
 
 from assistant.input_text import text_problem
 from assistant.models import Citation, Reply, ScoredChunk
+from assistant.privacy import has_nik_like
+
+NIK_LIKE_ID = "nik_like_id"
+NIK_LIKE_ID_MESSAGE = (
+    "user_id dan conversation_id tidak boleh berisi NIK atau nomor KK. Pakai kode acak, misalnya web-7f3a9c."
+)
 
 _ID = r"^[A-Za-z0-9_.:@-]{1,128}$"
 
@@ -57,6 +63,14 @@ class ChatRequest(_Request):
         value = value.strip()
         if not value:
             raise ValueError("message must not be empty")
+        return value
+
+    @field_validator("user_id", "conversation_id")
+    @classmethod
+    def _not_a_nik(cls, value: str | None) -> str | None:
+        """A client-chosen id is stored and logged: a NIK or KK must never become one."""
+        if value is not None and has_nik_like(value):
+            raise PydanticCustomError(NIK_LIKE_ID, NIK_LIKE_ID_MESSAGE)
         return value
 
 

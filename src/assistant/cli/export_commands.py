@@ -16,6 +16,7 @@ from assistant.adapters.sqlite_journal import SQLiteJournal, default_journal_pat
 from assistant.adapters.stores import build_journal
 from assistant.dialogue.journal import most_asked
 from assistant.errors import InputError
+from assistant.privacy import redact_nik
 from assistant.settings import Settings
 
 FEEDBACK_FIELDS = ("answer_id", "rating", "comment", "created_at", "conversation_id", "channel", "role",
@@ -37,7 +38,8 @@ def parse_since(value: str | None) -> str | None:
 
 
 def render(rows: list[dict[str, Any]], fields: tuple[str, ...], fmt: str) -> str:
-    """Rows as CSV (lists joined with ';') or JSON Lines."""
+    """Rows as CSV (lists joined with ';') or JSON Lines, with every NIK-like number masked once more."""
+    rows = [{k: redact_nik(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
     if fmt == "jsonl":
         return "".join(json.dumps({f: row.get(f) for f in fields}, ensure_ascii=False) + "\n" for row in rows)
     buffer = io.StringIO()

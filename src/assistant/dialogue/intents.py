@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from assistant.dialogue import safety
+from assistant.privacy import extract_nik
 from assistant.rag.scope import DOMAIN_RE, mentions_domain
 
 
@@ -92,7 +93,7 @@ def classify(text: str, *, in_status_flow: bool = False) -> Classification:
     how_to = bool(_HOW_TO_RE.search(norm))
     if not scam and not how_to and _STATUS_RE.search(norm) and words <= 8:
         return Classification(Intent.STATUS_CHECK)
-    if not scam and safety.extract_nik(text) and words <= 6:
+    if not scam and extract_nik(text) and words <= 6:
         return Classification(Intent.STATUS_CHECK)
     if not scam and _OFF_TOPIC_RE.search(norm) and not DOMAIN_RE.search(norm):
         return Classification(Intent.OUT_OF_SCOPE)

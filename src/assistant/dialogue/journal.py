@@ -17,16 +17,18 @@ from assistant.ports import Journal
 
 __all__ = ["RATINGS", "QUESTION_INTENTS", "Journal", "JournalEntry", "most_asked", "normalize_question"]
 
+from assistant.privacy import redact_nik
+
 RATINGS = ("up", "down")
 
 
 _FILLERS = re.compile(r"\b(?:min|kak|bang|bu|pak|mas|mbak|dong|ya|yah|sih|nih|deh|kah|tolong|mohon|admin)\b")
-_NIK_MASK = re.compile(r"\d{4}\*{8}\d{4}|\d{16}")
+_NIK_MASK = re.compile(r"\d{4}\*{8}\d{4}")
 
 
 def normalize_question(text: str) -> str:
     """Fold spelling noise so repeated questions count together ("PKH cair kapan ya kak?" ~ "pkh cair kapan")."""
-    text = _NIK_MASK.sub("<nik>", text.lower())
+    text = _NIK_MASK.sub("<nik>", redact_nik(text).lower())
     text = re.sub(r"[^\w<>\s]", " ", text)
     text = _FILLERS.sub(" ", text)
     return re.sub(r"\s+", " ", text).strip()

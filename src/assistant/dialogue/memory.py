@@ -1,8 +1,9 @@
 """Per-user conversation memory on a StateStore (in-process or Redis), with expiry.
 
-Keys use a hash of the user id, so the store never holds raw user ids. Stored text is redacted
-before it gets here. The pending NIK of an unfinished status check lives in a separate, short-lived
-key (it is needed for the registry call on the next turn) and is deleted as soon as the check ends.
+Keys use a keyed hash of the user id (``KeyedHasher``), so the store never holds raw user ids and its
+keys cannot be reversed by guessing. Stored text is redacted before it gets here. The state of an
+unfinished status check (``status_flow.FlowState``, with the pending NIK it needs for the registry call
+on the next turn) lives in a separate, short-lived key and is deleted as soon as the check ends.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from assistant.dialogue.safety import hash_user
 from assistant.ports import StateStore
+from assistant.privacy import KeyedHasher
 
 MAX_TURNS = 8
 
@@ -50,27 +51,19 @@ class Memory:
         del self.turns[:-MAX_TURNS]
 
 
-@dataclass(slots=True)
-class FlowState:
-    """An unfinished status check: which step, and the NIK once given."""
-
-    step: str  # "nik" | "birth_date"
-    nik: str | None = None
-    invalid_attempts: int = 0
-
-
 class MemoryStore:
-    """Load and save Memory and FlowState for a user; everything expires on its own."""
+    """Load and save Memory and the serialised status-check state for a user; everything expires on its own."""
 
-    def __init__(self, state: StateStore, *, ttl_seconds: int, flow_ttl_seconds: int = 900,
+    def __init__(self, state: StateStore, hasher: KeyedHasher, *, ttl_seconds: int, flow_ttl_seconds: int = 900,
                  prefix: str = "dlg:") -> None:
         self._state = state
+        self._hasher = hasher
         self._ttl = ttl_seconds
         self._flow_ttl = flow_ttl_seconds
         self._prefix = prefix
 
     def _key(self, kind: str, user_id: str) -> str:
-        return f"{self._prefix}{kind}:{hash_user(user_id)}"
+        return f"{self._prefix}{kind}:{self._hasher.user(user_id)}"
 
     def load(self, user_id: str) -> Memory | None:
         raw = self._state.get(self._key("mem", user_id))
@@ -83,12 +76,11 @@ class MemoryStore:
         payload = {"conversation_id": memory.conversation_id, "turns": [asdict(t) for t in memory.turns]}
         self._state.set(self._key("mem", user_id), json.dumps(payload, ensure_ascii=False), self._ttl)
 
-    def load_flow(self, user_id: str) -> FlowState | None:
-        raw = self._state.get(self._key("flow", user_id))
-        return FlowState(**json.loads(raw)) if raw else None
+    def load_flow(self, user_id: str) -> str | None:
+        return self._state.get(self._key("flow", user_id))
 
-    def save_flow(self, user_id: str, flow: FlowState) -> None:
-        self._state.set(self._key("flow", user_id), json.dumps(asdict(flow)), self._flow_ttl)
+    def save_flow(self, user_id: str, flow: str) -> None:
+        self._state.set(self._key("flow", user_id), flow, self._flow_ttl)
 
     def clear_flow(self, user_id: str) -> None:
         self._state.delete(self._key("flow", user_id))

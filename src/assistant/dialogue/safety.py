@@ -1,19 +1,17 @@
-"""Safety checks on user text: NIK redaction, scam patterns, prompt injection and data fishing.
+"""Safety checks on user text: scam patterns, prompt injection and data fishing.
+
+NIK masking and redaction live in :mod:`assistant.privacy`.
 
 Everything here is pure and deterministic so it can be unit-tested and reused by every channel.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from assistant.rag.injection import is_injection
 
-__all__ = ["extract_nik", "hash_user", "is_data_fishing", "is_injection", "is_scam_related", "mask_nik", "redact_nik"]
-
-# 16 digits, optionally grouped by 4 with a space, dot or dash ("3204 1234 5678 0001").
-_NIK_RE = re.compile(r"(?<!\d)(\d{4})[ .\-]?(\d{4})[ .\-]?(\d{4})[ .\-]?(\d{4})(?!\d)")
+__all__ = ["is_data_fishing", "is_injection", "is_scam_related"]
 
 _SCAM_PATTERNS = [
     r"\bpin\b",
@@ -46,25 +44,6 @@ _FISHING_PATTERNS = [
 _FISHING_RE = re.compile("|".join(_FISHING_PATTERNS), re.IGNORECASE)
 
 
-def mask_nik(nik: str) -> str:
-    """Mask a 16-digit NIK as ``3204********0001``; anything else is masked entirely."""
-    digits = re.sub(r"\D", "", nik)
-    if len(digits) != 16:
-        return "*" * len(digits)
-    return f"{digits[:4]}********{digits[-4:]}"
-
-
-def redact_nik(text: str) -> str:
-    """Replace every NIK-like 16-digit number in ``text`` with its masked form."""
-    return _NIK_RE.sub(lambda m: f"{m.group(1)}********{m.group(4)}", text)
-
-
-def extract_nik(text: str) -> str | None:
-    """Return the first 16-digit number in ``text`` (separators removed), or None."""
-    match = _NIK_RE.search(text)
-    return "".join(match.groups()) if match else None
-
-
 def is_scam_related(text: str) -> bool:
     """True when the text mentions a known bansos scam pattern (PIN/OTP, fees, e-wallet payout)."""
     return bool(_SCAM_RE.search(text))
@@ -73,8 +52,3 @@ def is_scam_related(text: str) -> bool:
 def is_data_fishing(text: str) -> bool:
     """True for requests for other people's personal data."""
     return bool(_FISHING_RE.search(text))
-
-
-def hash_user(user_id: str) -> str:
-    """Stable pseudonymous id for storage and logs (never the raw user id)."""
-    return hashlib.sha256(f"assistant-user:{user_id}".encode()).hexdigest()[:32]

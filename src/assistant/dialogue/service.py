@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from assistant.dialogue import safety
 from assistant.dialogue.intents import (
     Classification,
     Intent,
@@ -20,29 +19,36 @@ from assistant.dialogue.intents import (
 )
 from assistant.dialogue.journal import RATINGS, Journal, JournalEntry
 from assistant.dialogue.memory import Memory, MemoryStore, Turn
-from assistant.dialogue.status_flow import FlowResult, StatusFlow, parse_birth_date
+from assistant.dialogue.status_flow import FlowInput, FlowResult, FlowState, StatusFlow
 from assistant.dialogue.texts import Texts, load_texts
 from assistant.errors import AssistantError, InputError, NotFoundError
 from assistant.input_text import checked_text
 from assistant.models import Answer, Citation, DocumentInfo, Reply, ScoredChunk
 from assistant.ports import HouseholdLookup, KnowledgeBase, StateStore
+from assistant.privacy import KeyedHasher, has_nik_like, redact_nik
 
 logger = logging.getLogger("assistant.dialogue")
 
 ROLES = ("citizen", "facilitator", "admin")
 AUDIENCES = ("citizen", "facilitator")
 MAX_COMMENT_CHARS = 1000
+# What memory and the journal keep of a message that answered the status check (a NIK, a KK number).
+STATUS_INPUT_PLACEHOLDER = "[data cek status]"
+FLOW_GRACE_SECONDS = 300  # an expired check is still found this long, to say it timed out
 
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _looks_like_flow_input(text: str) -> bool:
-    """A NIK or date answer to the status check, rather than a new question that happens to hold digits."""
-    if not any(ch.isdigit() for ch in text):
-        return False
-    return len(text.split()) <= 6 or bool(safety.extract_nik(text) or parse_birth_date(text))
+def resolve_audience(role: str, requested: str | None) -> str:
+    """The answer style: citizens always get the citizen style; key holders may ask for either."""
+    default = "citizen" if role == "citizen" else "facilitator"
+    if requested is None:
+        return default
+    if requested not in AUDIENCES:
+        raise InputError(f"Audiens tidak dikenal: {requested}.")
+    return default if role == "citizen" else requested
 
 
 @dataclass(slots=True)
@@ -58,6 +64,7 @@ class _Outcome:
     eligibility: dict | None = None
     resolved: str = ""
     remember: bool = True  # write the turn to memory and the journal
+    verification_input: bool = False  # the message answered the status check: store a placeholder only
     extra: dict = field(default_factory=dict)
     generation: dict = field(default_factory=dict)  # Answer.meta, recorded in the journal
 
@@ -70,10 +77,13 @@ class ConversationService:
         lookup: verified registry access (``HouseholdLookup``); None disables the status check.
         state: memory store (in-process or Redis ``StateStore``).
         journal: interaction log and feedback store; None keeps no log.
+        hasher: keyed hashes of user ids for memory keys, the journal and the logs; None uses a
+            per-process key (tests).
         texts: the Indonesian texts; None loads bots/texts.id.yaml over the built-in defaults.
         memory_ttl_seconds: how long a user's conversation memory lives (settings.memory_ttl_seconds).
-        flow_ttl_seconds: how long an unfinished status check (and its NIK) is kept.
-        now: clock for journal timestamps (tests inject one).
+        flow_ttl_seconds: how long an unfinished status check waits for the next answer (its NIK is
+            dropped at most FLOW_GRACE_SECONDS later).
+        now: clock for journal timestamps and the status check's timeout (tests inject one).
         off_topic_min_confidence: a question with no program words at all needs at least this grounding
             confidence to be answered (otherwise it is declined as out of scope).
     """
@@ -85,6 +95,7 @@ class ConversationService:
         state: StateStore,
         *,
         journal: Journal | None = None,
+        hasher: KeyedHasher | None = None,
         texts: Texts | None = None,
         memory_ttl_seconds: int = 86400,
         flow_ttl_seconds: int = 900,
@@ -94,8 +105,11 @@ class ConversationService:
         self._kb = knowledge
         self._journal = journal
         self._texts = texts or load_texts()
-        self._memory = MemoryStore(state, ttl_seconds=memory_ttl_seconds, flow_ttl_seconds=flow_ttl_seconds)
-        self._flow = StatusFlow(lookup, self._texts, self._cite)
+        self._hasher = hasher or KeyedHasher.ephemeral()
+        self._memory = MemoryStore(state, self._hasher, ttl_seconds=memory_ttl_seconds,
+                                   flow_ttl_seconds=flow_ttl_seconds + FLOW_GRACE_SECONDS)
+        self._flow = StatusFlow(lookup, self._texts, self._cite, timeout_seconds=flow_ttl_seconds,
+                                clock=lambda: now().timestamp())
         self._now = now
         self._off_topic_min_confidence = off_topic_min_confidence
 
@@ -119,7 +133,9 @@ class ConversationService:
         text = checked_text((text or "").strip())
         if not text:
             raise InputError("Pesan tidak boleh kosong.")
-        effective_audience = self._audience(role, audience)
+        effective_audience = resolve_audience(role, audience)
+        if conversation_id and has_nik_like(conversation_id):
+            conversation_id = self._hasher.digest("conversation", conversation_id)  # never store a NIK as an id
         memory = self._memory.load(user_id)
         if memory is None or (conversation_id and conversation_id != memory.conversation_id):
             if memory is not None:
@@ -131,15 +147,18 @@ class ConversationService:
         latency_ms = (time.perf_counter() - started) * 1000
         if outcome.intent == Intent.ERASE:
             memory = Memory(uuid.uuid4().hex)
-        redacted_q = safety.redact_nik(text)
-        redacted_resolved = safety.redact_nik(outcome.resolved or text)
+        if outcome.verification_input:
+            redacted_q = redacted_resolved = STATUS_INPUT_PLACEHOLDER
+        else:
+            redacted_q, redacted_resolved = redact_nik(text), redact_nik(outcome.resolved or text)
+        user_hash = self._hasher.user(user_id)
         if outcome.remember:
             memory.add(Turn(redacted_q, redacted_resolved, outcome.intent, answer_id))
             self._memory.save(user_id, memory)
             self._record(JournalEntry(
-                answer_id=answer_id, conversation_id=memory.conversation_id, user_hash=safety.hash_user(user_id),
+                answer_id=answer_id, conversation_id=memory.conversation_id, user_hash=user_hash,
                 channel=channel, role=role, intent=outcome.intent, question=redacted_q,
-                resolved_question=redacted_resolved, answer=safety.redact_nik(outcome.text),
+                resolved_question=redacted_resolved, answer=redact_nik(outcome.text),
                 refused=outcome.refused, doc_ids=tuple(dict.fromkeys(c.doc_id for c in outcome.citations)),
                 latency_ms=latency_ms, created_at=self._now().isoformat(timespec="seconds"),
                 generation=outcome.generation,
@@ -148,7 +167,7 @@ class ConversationService:
             "chat reply intent=%s refused=%s", outcome.intent, outcome.refused,
             extra={"event": "chat_reply", "intent": outcome.intent, "refused": outcome.refused,
                    "conversation_id": memory.conversation_id, "answer_id": answer_id,
-                   "user_hash": safety.hash_user(user_id)[:12], "channel": channel, "role": role,
+                   "user_hash": user_hash[:12], "channel": channel, "role": role,
                    "latency_ms": round(latency_ms, 2), "citations": len(outcome.citations), **outcome.extra},
         )
         logger.debug("chat question %s", redacted_resolved, extra={"event": "chat_question", "answer_id": answer_id})
@@ -163,7 +182,7 @@ class ConversationService:
         """Store thumbs up/down (+ optional comment) on an answer; NotFoundError for an unknown id."""
         if rating not in RATINGS:
             raise InputError("Penilaian harus 'up' atau 'down'.")
-        clean = safety.redact_nik((comment or "").strip())[:MAX_COMMENT_CHARS]
+        clean = redact_nik((comment or "").strip())[:MAX_COMMENT_CHARS]
         if self._journal is None:
             return
         stored = self._journal.add_feedback(answer_id, rating, clean, self._now().isoformat(timespec="seconds"))
@@ -174,8 +193,9 @@ class ConversationService:
     def forget(self, user_id: str) -> int:
         """Erase a user's memory, unfinished check and journal rows; returns journal rows deleted."""
         self._memory.forget(user_id)
-        deleted = self._journal.forget_user(safety.hash_user(user_id)) if self._journal else 0
-        logger.info("user data erased", extra={"event": "forget", "user_hash": safety.hash_user(user_id)[:12],
+        user_hash = self._hasher.user(user_id)
+        deleted = self._journal.forget_user(user_hash) if self._journal else 0
+        logger.info("user data erased", extra={"event": "forget", "user_hash": user_hash[:12],
                                                "rows_deleted": deleted})
         return deleted
 
@@ -183,20 +203,17 @@ class ConversationService:
 
     def _route(self, user_id: str, role: str, regions: list[str], text: str, c: Classification,
                memory: Memory, audience: str) -> _Outcome:
-        flow = self._memory.load_flow(user_id)
+        message = FlowInput(user_id=user_id, role=role, regions=tuple(regions), text=text, intent=c.intent.value)
+        flow = FlowState.from_json(self._memory.load_flow(user_id), self._hasher)
+        if flow is not None:
+            result = self._flow.handle(flow, message)
+            if result is not None:
+                return self._flow_outcome(user_id, result,
+                                          verification_input=result.outcome not in ("cancelled", "injection"))
+            self._memory.clear_flow(user_id)  # the user moved on: drop the unfinished check
         if c.intent == Intent.INJECTION:
-            self._memory.clear_flow(user_id)
             return _Outcome(Intent.INJECTION, self._texts.get("injection_declined"), refused=True,
                             suggestions=self._default_suggestions(role))
-        if flow is not None:
-            if c.intent == Intent.CANCEL:
-                self._memory.clear_flow(user_id)
-                return _Outcome(Intent.CANCEL, self._texts.get("status_cancelled"),
-                                suggestions=self._default_suggestions(role))
-            if c.intent != Intent.ERASE and _looks_like_flow_input(text):
-                result = self._flow.step(flow, user_id=user_id, role=role, regions=regions, text=text)
-                return self._flow_outcome(user_id, result)
-            self._memory.clear_flow(user_id)  # the user moved on: drop the unfinished check
         match c.intent:
             case Intent.CANCEL:
                 return _Outcome(Intent.CANCEL, self._texts.get("nothing_to_cancel"),
@@ -213,21 +230,22 @@ class ConversationService:
             case Intent.FEEDBACK:
                 return self._feedback_turn(text, c, memory, role)
             case Intent.STATUS_CHECK:
-                result = self._flow.start(user_id=user_id, role=role, regions=regions, text=text)
-                return self._flow_outcome(user_id, result)
+                result = self._flow.start(message)
+                return self._flow_outcome(user_id, result, verification_input=result.outcome != "asked_nik")
             case Intent.OUT_OF_SCOPE:
                 return _Outcome(Intent.OUT_OF_SCOPE, self._texts.get("out_of_scope"), refused=True,
                                 suggestions=self._default_suggestions(role))
         return self._program_question(text, c, memory, role, audience)
 
-    def _flow_outcome(self, user_id: str, result: FlowResult) -> _Outcome:
-        if result.flow is None:
+    def _flow_outcome(self, user_id: str, result: FlowResult, *, verification_input: bool) -> _Outcome:
+        if result.next is None:
             self._memory.clear_flow(user_id)
         else:
-            self._memory.save_flow(user_id, result.flow)
-        return _Outcome(Intent.STATUS_CHECK, result.text, refused=result.refused, citations=result.citations,
+            self._memory.save_flow(user_id, result.next.to_json(self._hasher))
+        intent = {"cancelled": Intent.CANCEL, "injection": Intent.INJECTION}.get(result.outcome, Intent.STATUS_CHECK)
+        return _Outcome(intent, result.text, refused=result.refused, citations=result.citations,
                         suggestions=result.suggestions, eligibility=result.eligibility,
-                        extra={"status_outcome": result.outcome})
+                        verification_input=verification_input, extra={"status_outcome": result.outcome})
 
     def _feedback_turn(self, text: str, c: Classification, memory: Memory, role: str) -> _Outcome:
         target = memory.last_answer_id
@@ -244,7 +262,7 @@ class ConversationService:
         previous = memory.last_question
         follow_up = is_follow_up(text, previous)
         resolved = rewrite_follow_up(text, previous) if follow_up and previous else text
-        query = safety.redact_nik(resolved)
+        query = redact_nik(resolved)
         answer = self._kb.ask(query, audience=audience)
         extra = {"follow_up": follow_up, "scam_warning": c.scam, "offers_status_check": c.mixed,
                  "degraded": answer.degraded}
@@ -276,15 +294,6 @@ class ConversationService:
                         generation=dict(answer.meta))
 
     # ------------------------------------------------------------------ helpers
-
-    @staticmethod
-    def _audience(role: str, requested: str | None) -> str:
-        default = "citizen" if role == "citizen" else "facilitator"
-        if requested is None:
-            return default
-        if requested not in AUDIENCES:
-            raise InputError(f"Audiens tidak dikenal: {requested}.")
-        return default if role == "citizen" else requested  # a citizen cannot ask to be a facilitator
 
     def _status_suggestion(self, role: str) -> str:
         return self._texts.get("suggest_status" if role == "citizen" else "suggest_status_facilitator")

@@ -1,21 +1,33 @@
-"""The multi-turn status/eligibility check: NIK, then birth date, then a verified registry lookup.
+"""The status check as one explicit state table, shared unchanged by the API, the web page and the bots.
 
-Facilitators skip the birth date: they look a NIK up directly, limited to their regions.
-The outcome is phrased from the registry's eligibility dict; the rules decide, never this module.
+A citizen proves they hold the family card: the NIK of a family member, then the family-card number
+(nomor KK), which cannot be derived from the NIK. A facilitator gives a NIK and gets the lookup limited
+to their regions. In the spirit of python-telegram-bot's ``ConversationHandler``:
+
+- ``StatusFlow.start`` is the entry point;
+- ``StatusFlow.states`` maps each ``FlowStep`` to the handler for the next message, which returns a
+  ``FlowResult`` naming the next state (``next=None`` ends the check);
+- ``StatusFlow.fallbacks`` are tried first in every state: the check timed out, an injection attempt,
+  "batal". A message that is not an answer to the step (a new question) leaves the check.
+
+The NIK waits in the state between the two steps, sealed (AES-GCM under the privacy key), and is
+dropped when the check ends; the typed KK is passed to the registry and never stored. Replies are phrased from the registry's report; the rules
+decide, never this module (it phrases the typed ``EligibilityReport``).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Any
 
-from assistant.dialogue import safety
-from assistant.dialogue.memory import FlowState
 from assistant.dialogue.texts import Texts
+from assistant.eligibility.facts import rupiah
 from assistant.errors import (
     AccessDeniedError,
     InputError,
@@ -23,176 +35,273 @@ from assistant.errors import (
     RateLimitedError,
     RegistryError,
 )
-from assistant.models import Citation, EligibilityReport
+from assistant.models import Citation, DecisionStatus, EligibilityReport, ProgramDecision
 from assistant.ports import HouseholdLookup
+from assistant.privacy import KeyedHasher, NikError, mask_nik, parse_nik, redact_nik, sixteen_digit_spans
 
 MAX_INVALID_ATTEMPTS = 3
+MAX_ANSWER_WORDS = 8  # longer messages with digits are questions, not answers to the check
 
-_MONTHS = {
-    "januari": 1, "jan": 1, "februari": 2, "pebruari": 2, "feb": 2, "peb": 2, "maret": 3, "mar": 3,
-    "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "agustus": 8, "agu": 8,
-    "agt": 8, "ags": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10,
-    "oct": 10, "november": 11, "nov": 11, "nop": 11, "desember": 12, "des": 12, "dec": 12,
-}
-_DMY_RE = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
-_YMD_RE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
-_WORDS_RE = re.compile(r"(?<!\d)(\d{1,2})\s+([a-zA-Z]+)\.?\s+(\d{4})(?!\d)")
+_LABEL_RE = re.compile(r"\b(?:(kk|kartu keluarga)|(nik|ktp))\b", re.IGNORECASE)
 
 CiteFn = Callable[[Sequence[str]], tuple[Citation, ...]]
 
 
-def parse_birth_date(text: str) -> str | None:
-    """Read a birth date as DD-MM-YYYY, DD/MM/YYYY, YYYY-MM-DD or "12 Agustus 1985"; ISO string or None."""
-    text = safety.redact_nik(text)  # a NIK must never be read as a date
-    candidates: list[tuple[int, int, int]] = []
-    if m := _YMD_RE.search(text):
-        candidates.append((int(m.group(1)), int(m.group(2)), int(m.group(3))))
-    if m := _DMY_RE.search(text):
-        candidates.append((int(m.group(3)), int(m.group(2)), int(m.group(1))))
-    if (m := _WORDS_RE.search(text)) and m.group(2).lower() in _MONTHS:
-        candidates.append((int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1))))
-    for year, month, day in candidates:
-        if 1900 <= year <= 2100:
-            try:
-                return date(year, month, day).isoformat()
-            except ValueError:
-                continue
-    return None
+class FlowStep(StrEnum):
+    """Where an unfinished check waits."""
+
+    AWAIT_NIK = "await_nik"
+    AWAIT_KK = "await_kk"
 
 
-def format_rupiah(amount: Any) -> str:
-    try:
-        value = int(round(float(amount)))
-    except (TypeError, ValueError):
-        return str(amount)
-    return "Rp" + f"{value:,}".replace(",", ".")
+@dataclass(frozen=True, slots=True)
+class FlowState:
+    """An unfinished check: its step, the NIK once given, wrong inputs so far, and when it times out."""
+
+    step: FlowStep
+    nik: str | None = None
+    invalid_attempts: int = 0
+    deadline: float = 0.0  # epoch seconds
+
+    def to_json(self, keys: KeyedHasher) -> str:
+        """The state for the shared store, with the pending NIK sealed (never stored in plain text)."""
+        nik = keys.seal("flow-nik", self.nik) if self.nik else None
+        return json.dumps({"step": self.step.value, "nik": nik, "invalid_attempts": self.invalid_attempts,
+                           "deadline": self.deadline})
+
+    @classmethod
+    def from_json(cls, raw: str | None, keys: KeyedHasher) -> FlowState | None:
+        """The stored state, or None when absent, unreadable or written by an older version (it then ends)."""
+        if not raw:
+            return None
+        try:
+            data = json.loads(raw)
+            nik = keys.unseal("flow-nik", data["nik"]) if data.get("nik") else None
+            if data.get("nik") and nik is None:
+                return None
+            return cls(FlowStep(data["step"]), nik, int(data.get("invalid_attempts", 0)),
+                       float(data.get("deadline", 0.0)))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+@dataclass(frozen=True, slots=True)
+class FlowInput:
+    """One message as the check sees it, from any channel. ``intent`` is the classifier's verdict."""
+
+    user_id: str
+    role: str
+    regions: tuple[str, ...]
+    text: str
+    intent: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class FlowResult:
     text: str
-    outcome: str  # asked_nik | asked_birth_date | invalid_input | verified | denied | not_found | ...
-    flow: FlowState | None  # the next state; None ends the flow
+    outcome: str  # asked_nik | asked_kk | invalid_input | verified | denied | not_found | rate_limited | ...
+    next: FlowState | None  # the next state; None ends the check
     suggestions: tuple[str, ...] = ()
-    eligibility: dict[str, Any] | None = None
+    eligibility: dict[str, Any] | None = None  # the report's to_dict()
     citations: tuple[Citation, ...] = ()
     refused: bool = False
 
 
-class StatusFlow:
-    """Steps of the status check. Pure apart from the HouseholdLookup call."""
+Handler = Callable[[FlowState, FlowInput], FlowResult]
+Applies = Callable[[FlowState, FlowInput], bool]
 
-    def __init__(self, lookup: HouseholdLookup | None, texts: Texts, cite: CiteFn) -> None:
+
+def numbers_by_label(text: str) -> tuple[str | None, str | None]:
+    """(NIK, KK) from a message: numbers after "KK"/"kartu keluarga" are the KK, else first NIK then KK."""
+    labels = [(m.start(), "kk" if m.group(1) else "nik") for m in _LABEL_RE.finditer(text)]
+    nik = kk = None
+    unlabelled: list[str] = []
+    for start, number in sixteen_digit_spans(text):
+        label = next((name for pos, name in reversed(labels) if pos < start), None)
+        if label == "kk" and kk is None:
+            kk = number
+        elif label == "nik" and nik is None:
+            nik = number
+        else:
+            unlabelled.append(number)
+    for number in unlabelled:
+        if nik is None:
+            nik = number
+        elif kk is None and number != nik:
+            kk = number
+    return nik, kk
+
+
+def looks_like_answer(text: str) -> bool:
+    """A NIK or KK answer to the check, rather than a new question that happens to hold digits."""
+    if not any(ch.isdigit() for ch in text):
+        return False
+    return len(text.split()) <= MAX_ANSWER_WORDS or bool(sixteen_digit_spans(text))
+
+
+class StatusFlow:
+    """The state table of the status check. Pure apart from the HouseholdLookup call."""
+
+    def __init__(self, lookup: HouseholdLookup | None, texts: Texts, cite: CiteFn, *,
+                 timeout_seconds: int = 900, clock: Callable[[], float] = time.time) -> None:
         self._lookup = lookup
         self._texts = texts
         self._cite = cite
+        self._timeout = timeout_seconds
+        self._clock = clock
+        self.states: Mapping[FlowStep, Handler] = {
+            FlowStep.AWAIT_NIK: self._on_nik,
+            FlowStep.AWAIT_KK: self._on_kk,
+        }
+        self.fallbacks: tuple[tuple[Applies, Handler], ...] = (
+            (self._timed_out, self._on_timeout),
+            (lambda _s, m: m.intent == "injection", self._on_injection),
+            (lambda _s, m: m.intent == "cancel", self._on_cancel),
+        )
 
-    def start(self, *, user_id: str, role: str, regions: Sequence[str], text: str) -> FlowResult:
-        """Begin a check; a NIK (and birth date) already in the message are used at once."""
-        nik = safety.extract_nik(text)
-        if nik is None:
-            key = "ask_nik" if role == "citizen" else "ask_nik_facilitator"
-            prompt = self._texts.get(key)
-            if role == "citizen":
-                prompt += "\n" + self._texts.get("privacy_notice")
-            return self._ask(prompt, "asked_nik", FlowState(step="nik"))
-        return self.step(FlowState(step="nik"), user_id=user_id, role=role, regions=regions, text=text)
+    # ------------------------------------------------------------------ entry and dispatch
 
-    def step(self, flow: FlowState, *, user_id: str, role: str, regions: Sequence[str], text: str) -> FlowResult:
-        """Advance an unfinished check with the user's next message."""
-        if flow.step == "nik":
-            nik = safety.extract_nik(text)
-            if nik is None:
-                return self._invalid(flow, "invalid_nik")
-            if role != "citizen":
-                return self._facilitator_lookup(user_id=user_id, regions=regions, nik=nik)
-            birth_date = parse_birth_date(text)
-            if birth_date:
-                return self._citizen_lookup(user_id=user_id, nik=nik, birth_date=birth_date)
-            prompt = self._texts.get("ask_birth_date", nik_masked=safety.mask_nik(nik))
-            return self._ask(prompt, "asked_birth_date", FlowState(step="birth_date", nik=nik))
-        birth_date = parse_birth_date(text)
-        if birth_date is None or flow.nik is None:
-            return self._invalid(flow, "invalid_birth_date")
-        return self._citizen_lookup(user_id=user_id, nik=flow.nik, birth_date=birth_date)
+    def start(self, message: FlowInput) -> FlowResult:
+        """Begin a check; a NIK (and KK) already in the message are used at once."""
+        first = FlowState(FlowStep.AWAIT_NIK, deadline=self._deadline())
+        if numbers_by_label(message.text)[0] is not None:
+            return self._on_nik(first, message)
+        prompt = self._texts.get("ask_nik" if message.role == "citizen" else "ask_nik_facilitator")
+        if message.role == "citizen":
+            prompt += "\n" + self._texts.get("privacy_notice")
+        return self._ask(prompt, "asked_nik", first)
 
-    # ------------------------------------------------------------------ steps
+    def handle(self, state: FlowState, message: FlowInput) -> FlowResult | None:
+        """The reply to a message while a check waits; None when the message is not for the check."""
+        for applies, handler in self.fallbacks:
+            if applies(state, message):
+                return handler(state, message)
+        if message.intent == "erase" or not looks_like_answer(message.text) or self._clock() > state.deadline:
+            return None
+        return self.states[state.step](state, message)
 
-    def _ask(self, prompt: str, outcome: str, flow: FlowState) -> FlowResult:
-        return FlowResult(prompt, outcome, flow, suggestions=(self._texts.get("suggest_cancel"),))
+    # ------------------------------------------------------------------ state handlers
 
-    def _invalid(self, flow: FlowState, key: str) -> FlowResult:
-        attempts = flow.invalid_attempts + 1
-        if attempts >= MAX_INVALID_ATTEMPTS:
-            return FlowResult(self._texts.get("too_many_invalid"), "abandoned", None,
-                              suggestions=(self._texts.get("suggest_status"),), refused=True)
-        next_flow = FlowState(step=flow.step, nik=flow.nik, invalid_attempts=attempts)
-        return FlowResult(self._texts.get(key), "invalid_input", next_flow,
-                          suggestions=(self._texts.get("suggest_cancel"),))
+    def _on_nik(self, state: FlowState, message: FlowInput) -> FlowResult:
+        """AWAIT_NIK: a NIK (and maybe the KK) -> lookup for facilitators, AWAIT_KK or lookup for citizens."""
+        nik, kk = numbers_by_label(message.text)
+        if nik is None or not _valid_nik(nik):
+            return self._invalid(state, "invalid_nik")
+        if message.role != "citizen":
+            return self._facilitator_lookup(message, nik)
+        if kk is not None:
+            return self._citizen_lookup(state, message, nik, kk)
+        prompt = self._texts.get("ask_kk", nik_masked=mask_nik(nik))
+        return self._ask(prompt, "asked_kk", FlowState(FlowStep.AWAIT_KK, nik=nik, deadline=self._deadline()))
 
-    def _citizen_lookup(self, *, user_id: str, nik: str, birth_date: str) -> FlowResult:
+    def _on_kk(self, state: FlowState, message: FlowInput) -> FlowResult:
+        """AWAIT_KK: the family-card number -> verified lookup; the check ends either way."""
+        nik, kk = numbers_by_label(message.text)
+        if nik is not None and kk is not None:  # both again (e.g. from the web form): use them as given
+            return self._citizen_lookup(state, message, nik, kk)
+        given = kk if kk is not None else nik
+        if given is None or given == state.nik or state.nik is None:
+            return self._invalid(state, "invalid_kk")
+        return self._citizen_lookup(state, message, state.nik, given)
+
+    # ------------------------------------------------------------------ fallbacks
+
+    def _timed_out(self, state: FlowState, message: FlowInput) -> bool:
+        """A late answer after the deadline (a late question just leaves the check)."""
+        return bool(state.deadline) and self._clock() > state.deadline and looks_like_answer(message.text)
+
+    def _on_timeout(self, _state: FlowState, message: FlowInput) -> FlowResult:
+        return FlowResult(self._texts.get("flow_timeout"), "timed_out", None,
+                          (self._status_suggestion(message.role),), refused=True)
+
+    def _on_injection(self, _state: FlowState, _message: FlowInput) -> FlowResult:
+        return FlowResult(self._texts.get("injection_declined"), "injection", None, refused=True)
+
+    def _on_cancel(self, _state: FlowState, message: FlowInput) -> FlowResult:
+        return FlowResult(self._texts.get("status_cancelled"), "cancelled", None,
+                          (self._status_suggestion(message.role), self._texts.get("suggest_requirements")))
+
+    # ------------------------------------------------------------------ lookups
+
+    def _citizen_lookup(self, state: FlowState, message: FlowInput, nik: str, kk: str) -> FlowResult:
         retry = (self._texts.get("suggest_status"), self._texts.get("suggest_requirements"))
         if self._lookup is None:
             return self._unavailable(retry)
         try:
-            result = self._lookup.citizen_status(user_id=user_id, nik=nik, birth_date=birth_date)
+            result = self._lookup.citizen_status(user_id=message.user_id, nik=nik, kk_number=kk)
         except (AccessDeniedError, NotFoundError):
             return FlowResult(self._texts.get("verify_failed"), "denied", None, retry, refused=True)
-        except (RateLimitedError, InputError, RegistryError) as exc:
+        except NikError:
+            return self._invalid(replace(state, step=FlowStep.AWAIT_NIK, nik=None), "invalid_nik")
+        except InputError:
+            return self._invalid(replace(state, step=FlowStep.AWAIT_KK, nik=nik), "invalid_kk")
+        except (RateLimitedError, RegistryError) as exc:
             return self._lookup_failed(exc, retry)
         return self._outcome(result, audience="citizen")
 
-    def _facilitator_lookup(self, *, user_id: str, regions: Sequence[str], nik: str) -> FlowResult:
-        masked = safety.mask_nik(nik)
+    def _facilitator_lookup(self, message: FlowInput, nik: str) -> FlowResult:
+        masked = mask_nik(nik)
         retry = (self._texts.get("suggest_status_facilitator"),)
         if self._lookup is None:
             return self._unavailable(retry)
         try:
-            result = self._lookup.facilitator_status(actor=user_id, regions=list(regions), nik=nik)
+            result = self._lookup.facilitator_status(actor=message.user_id, regions=list(message.regions), nik=nik)
         except AccessDeniedError:
             return FlowResult(self._texts.get("out_of_region", nik_masked=masked), "denied", None, retry, refused=True)
         except NotFoundError:
             return FlowResult(self._texts.get("not_found_facilitator", nik_masked=masked), "not_found", None,
                               retry, refused=True)
-        except (RateLimitedError, InputError, RegistryError) as exc:
+        except InputError:
+            return self._invalid(FlowState(FlowStep.AWAIT_NIK, deadline=self._deadline()), "invalid_nik")
+        except (RateLimitedError, RegistryError) as exc:
             return self._lookup_failed(exc, retry)
         return self._outcome(result, audience="facilitator")
 
-    def _lookup_failed(self, exc: RateLimitedError | InputError | RegistryError,
-                       retry: tuple[str, ...]) -> FlowResult:
-        """The replies both lookups give alike: rate limited, NIK rejected, registry failing."""
+    def _lookup_failed(self, exc: RateLimitedError | RegistryError, retry: tuple[str, ...]) -> FlowResult:
         if isinstance(exc, RateLimitedError):
-            return self._rate_limited(exc)
-        if isinstance(exc, InputError):
-            return FlowResult(self._texts.get("invalid_nik"), "invalid_input", FlowState(step="nik"),
-                              (self._texts.get("suggest_cancel"),))
+            wait = (f"{max(1, exc.retry_after)} detik" if exc.retry_after < 60
+                    else f"{math.ceil(exc.retry_after / 60)} menit")
+            return FlowResult(self._texts.get("rate_limited", wait=wait), "rate_limited", None, (), refused=True)
         return self._unavailable(retry)
+
+    # ------------------------------------------------------------------ small replies
+
+    def _deadline(self) -> float:
+        return self._clock() + self._timeout
+
+    def _ask(self, prompt: str, outcome: str, state: FlowState) -> FlowResult:
+        return FlowResult(prompt, outcome, state, suggestions=(self._texts.get("suggest_cancel"),))
+
+    def _invalid(self, state: FlowState, key: str) -> FlowResult:
+        attempts = state.invalid_attempts + 1
+        if attempts >= MAX_INVALID_ATTEMPTS:
+            return FlowResult(self._texts.get("too_many_invalid"), "abandoned", None,
+                              suggestions=(self._texts.get("suggest_status"),), refused=True)
+        next_state = replace(state, invalid_attempts=attempts, deadline=self._deadline())
+        return FlowResult(self._texts.get(key), "invalid_input", next_state,
+                          suggestions=(self._texts.get("suggest_cancel"),))
 
     def _unavailable(self, retry: tuple[str, ...]) -> FlowResult:
         return FlowResult(self._texts.get("registry_unavailable"), "unavailable", None, retry, refused=True)
 
-    def _rate_limited(self, exc: RateLimitedError) -> FlowResult:
-        minutes = max(1, math.ceil(exc.retry_after / 60))
-        return FlowResult(self._texts.get("rate_limited", minutes=minutes), "rate_limited", None, (), refused=True)
+    def _status_suggestion(self, role: str) -> str:
+        return self._texts.get("suggest_status" if role == "citizen" else "suggest_status_facilitator")
 
     # ------------------------------------------------------------------ phrasing
 
     def _outcome(self, report: EligibilityReport, *, audience: str) -> FlowResult:
-        result = report.to_dict()
-        programs = [p for p in result.get("programs") or [] if isinstance(p, dict)]
-        doc_ids: list[str] = []
-        for program in programs:
-            for doc_id in program_doc_ids(program):
-                if doc_id not in doc_ids:
-                    doc_ids.append(doc_id)
+        programs = report.programs
+        doc_ids = list(dict.fromkeys(d for p in programs for d in p.sources))
         citations = self._cite(doc_ids) if doc_ids else ()
         number = {c.doc_id: c.n for c in citations}
-        desil = result.get("desil")
-        lines = [self._texts.get(
-            "status_header",
-            kk=safety.redact_nik(str(result.get("kk") or "-")),
-            desil=self._texts.get("status_desil", desil=desil) if desil not in (None, "") else "",
-        )]
+        if audience == "citizen":
+            lines = [self._texts.get("status_header_citizen")]
+        else:
+            desil = report.desil
+            lines = [self._texts.get(
+                "status_header", kk=mask_nik(report.kk) or "-",
+                desil=self._texts.get("status_desil", desil=desil) if desil is not None else "",
+            )]
         if not programs:
             lines.append(self._texts.get("status_no_programs"))
         condensed = [p for p in programs if audience == "citizen" and _condensable(p)]
@@ -201,80 +310,53 @@ class StatusFlow:
                 lines.append(self._program_line(program, audience, number))
         if condensed:
             names = ", ".join(self._program_name(p) for p in condensed)
-            marks = "".join(f" [{number[d]}]" for p in condensed for d in program_doc_ids(p) if d in number)
+            marks = "".join(f" [{number[d]}]" for p in condensed for d in p.sources if d in number)
             lines.append("• " + self._texts.get("status_not_eligible_others", programs=names) + marks)
+        if audience == "citizen" and report.withheld:
+            lines.append(self._texts.get("status_member_details"))
         lines.append(self._texts.get("status_disclaimer"))
         suggestions = (
             (self._texts.get("suggest_requirements"), self._texts.get("suggest_schedule"))
             if audience == "citizen"
             else (self._texts.get("suggest_status_facilitator"), self._texts.get("suggest_requirements"))
         )
-        text = safety.redact_nik("\n".join(lines))
-        return FlowResult(text, "verified", None, suggestions, eligibility=result, citations=citations)
+        text = redact_nik("\n".join(lines))
+        return FlowResult(text, "verified", None, suggestions, eligibility=report.to_dict(), citations=citations)
 
-    def _program_line(self, program: dict[str, Any], audience: str, number: dict[str, int]) -> str:
-        status = str(program.get("status") or "unknown")
-        label = self._texts.get(f"label_{status}") if f"label_{status}" in self._texts.keys() else status
-        line = f"• {self._program_name(program)}: {label}."
-        if status == "eligible" and program.get("annual_amount"):
+    def _program_line(self, program: ProgramDecision, audience: str, number: dict[str, int]) -> str:
+        line = f"• {self._program_name(program)}: {self._texts.get(f'label_{program.status.value}')}."
+        if program.status is DecisionStatus.ELIGIBLE and program.annual_amount:
+            floor = "paling sedikit " if program.amount_is_minimum else ""
             line += " " + self._texts.get(
-                "status_amount",
-                annual=format_rupiah(program.get("annual_amount")),
-                per_tahap=format_rupiah(program.get("per_tahap_amount")),
+                "status_amount", annual=floor + rupiah(program.annual_amount),
+                per_tahap=floor + rupiah(program.per_tahap_amount),
             )
-        reasons = [reason_text(r) for r in program.get("reasons") or []]
-        reasons = [r for r in reasons if r]
+        reasons = [r.text for r in program.reasons if r.text]
         if audience == "citizen":
             reasons = reasons[:3]
         if reasons:
             line += " " + self._texts.get("status_reasons", reasons="; ".join(r.rstrip(". ") for r in reasons))
-        if audience != "citizen" and program.get("components"):
-            parts = [
-                f"{c.get('component', '?')} ({c.get('member', '-')}) {format_rupiah(c.get('annual_amount'))}"
-                for c in program["components"] if isinstance(c, dict)
-            ]
+        if audience != "citizen" and program.components:
+            parts = [f"{c.component} ({c.member or '-'}) {rupiah(c.annual_amount)}" for c in program.components]
             line += " Komponen: " + "; ".join(parts) + "."
-        if program.get("missing_fields"):
-            fields = ", ".join(str(f["label"]) for f in program["missing_fields"])
-            line += " " + self._texts.get("status_missing", fields=fields)
-        marks = "".join(f" [{number[d]}]" for d in program_doc_ids(program) if d in number)
+        if program.missing:
+            line += " " + self._texts.get("status_missing", fields=", ".join(m.label for m in program.missing))
+        marks = "".join(f" [{number[d]}]" for d in program.sources if d in number)
         return line + marks
 
-    def _program_name(self, program: dict[str, Any]) -> str:
-        code = str(program.get("program") or "?")
-        return self._texts.get(f"program_{code}") if f"program_{code}" in self._texts.keys() else code
+    def _program_name(self, program: ProgramDecision) -> str:
+        key = f"program_{program.program}"
+        return self._texts.get(key) if key in self._texts.keys() else program.program
 
 
-def _condensable(program: dict[str, Any]) -> bool:
+def _valid_nik(nik: str) -> bool:
+    try:
+        parse_nik(nik)
+    except NikError:
+        return False
+    return True
+
+
+def _condensable(program: ProgramDecision) -> bool:
     """Citizens get one line for the other programs they do not qualify for (PKH always in full)."""
-    return program.get("program") != "PKH" and program.get("status") == "not_eligible"
-
-
-_DOC_KEYS = ("doc_ids", "sources", "documents", "citations", "references", "doc_id", "source", "document")
-
-
-def program_doc_ids(program: dict[str, Any]) -> list[str]:
-    """Doc ids a program outcome cites, whichever of the usual shapes the registry used."""
-    found: list[str] = []
-
-    def add(value: Any) -> None:
-        if isinstance(value, str) and value and value not in found:
-            found.append(value)
-        elif isinstance(value, dict):
-            add(value.get("doc_id") or value.get("source") or value.get("id"))
-        elif isinstance(value, list | tuple):
-            for item in value:
-                add(item)
-
-    for key in _DOC_KEYS:
-        add(program.get(key))
-    for reason in program.get("reasons") or []:
-        if isinstance(reason, dict):
-            add(reason.get("doc_id") or reason.get("source"))
-    return found
-
-
-def reason_text(reason: Any) -> str:
-    if isinstance(reason, dict):
-        return str(reason.get("text") or reason.get("reason") or reason.get("message") or "")
-    return str(reason)
+    return program.program != "PKH" and program.status is DecisionStatus.NOT_ELIGIBLE

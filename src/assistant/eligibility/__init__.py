@@ -4,7 +4,8 @@
 - ``pkh``, ``krs``, ``services``: one pure function per criterion, registered with a label
   (``checks.RULES``), three-valued (True / False / None = data missing).
 - ``engine.evaluate(household, on, params)``: ProgramDecisions with Indonesian reasons.
-- ``report.status_report``: the JSON shared by the CLI, the API and the conversation layer.
+- ``engine.assess``: the typed ``EligibilityReport`` every channel consumes; ``report.citizen_view`` is
+  what a verified family sees.
 
 No framework or database imports here; the registry hands in ``assistant.models.Household``.
 """

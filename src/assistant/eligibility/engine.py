@@ -22,7 +22,7 @@ from assistant.models import (
     ProgramDecision,
     Reason,
 )
-from assistant.registry.nik import mask_nik
+from assistant.privacy import mask_nik
 
 S = DecisionStatus
 RuleFn = Callable[[Household, date, Parameters], Check]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from assistant.models import Household, Member, MissingField
-from assistant.registry.nik import mask_name
+from assistant.privacy import mask_name
 
 SCHOOL_LEVELS = ("SD", "SMP", "SMA")
 
@@ -80,5 +81,10 @@ def child_indexes(household: Household) -> list[int]:
     return [i for i, m in enumerate(household.members) if m.relation == "anak"]
 
 
-def rupiah(amount: int) -> str:
-    return "Rp" + f"{amount:,}".replace(",", ".")
+def rupiah(amount: Any) -> str:
+    """Rp3.000.000 from a number (the one rupiah formatter); anything else is shown as it is."""
+    try:
+        value = int(round(float(amount)))
+    except (TypeError, ValueError):
+        return str(amount)
+    return "Rp" + f"{value:,}".replace(",", ".")

@@ -18,8 +18,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from assistant.dialogue.safety import extract_nik
 from assistant.ports import Embedder
+from assistant.privacy import has_nik_like
 from assistant.rag.facts import Fact, extract_facts, source_facts
 from assistant.rag.injection import is_injection
 from assistant.rag.text import normalize, split_sentences, tokenize
@@ -187,7 +187,7 @@ def check_reply(
         The reply with failing sentences dropped, or a fallback reason when it cannot stand.
     """
     thresholds = thresholds or GroundingThresholds()
-    if extract_nik(reply):
+    if has_nik_like(reply):
         return GroundingResult("", (), NIK_LEAK, "nomor mirip NIK di jawaban")
     if _leaks(reply, secrets, passages):
         return GroundingResult("", (), PROMPT_LEAK, "jawaban mengulang instruksi sistem")

@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
-from assistant.dialogue.safety import redact_nik
 from assistant.errors import GenerationError
 from assistant.models import Answer, Chunk, Citation, ScoredChunk
 from assistant.ports import AnswerGenerator
+from assistant.privacy import redact_nik
 from assistant.rag.answer import DECLINE_TEXT
 from assistant.rag.breaker import CircuitBreaker
 from assistant.rag.grounding import (

@@ -1,16 +1,19 @@
 """Verified, rate-limited, audited access to the registry (implements ``ports.HouseholdLookup``).
 
-- A citizen sees only their own household, after verifying NIK + birth date on record. Failed
-  verifications are counted per user and per NIK in a fixed window (StateStore), so NIKs cannot be
-  enumerated; "not registered" and "wrong birth date" give the same answer.
+- A citizen sees only their own family's programs, after proving they hold the family card: the NIK of
+  a member plus the family-card number (nomor KK), which cannot be derived from the NIK (a NIK carries
+  its holder's birth date, so "NIK + birth date" proves nothing). Wrong tries slow further tries down
+  (``VerificationBackoff``), without a lockout anyone could trigger for someone else's NIK; "not
+  registered" and "wrong KK" give the same answer. The typed KK is compared and forgotten.
 - A facilitator sees households in their assigned region codes only (prefix match: "32" covers
   every regency of Jawa Barat, "3204" one regency, "320401" one district).
-- Every lookup, including refused ones, is written to the audit log with a masked NIK.
+- Every lookup, including refused ones, is written to the audit log with a masked NIK; a citizen
+  appears there under a keyed hash of their user id.
 """
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -19,6 +22,7 @@ from zoneinfo import ZoneInfo
 from assistant.eligibility.assume import apply_assumptions
 from assistant.eligibility.engine import assess
 from assistant.eligibility.parameters import Parameters
+from assistant.eligibility.report import citizen_view
 from assistant.errors import (
     AccessDeniedError,
     EligibilityInputError,
@@ -27,14 +31,16 @@ from assistant.errors import (
 )
 from assistant.models import AuditEntry, EligibilityReport, Household
 from assistant.ports import Registry, StateStore
-from assistant.registry.nik import NikError, mask_nik, parse_nik
+from assistant.privacy import KeyedHasher, NikError, is_kk_number, mask_nik, parse_nik
+from assistant.registry.backoff import BackoffPolicy, VerificationBackoff
 from assistant.settings import Settings
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 VERIFY_FAILED = (
-    "Data tidak dapat dicocokkan: NIK belum terdaftar atau tanggal lahir tidak sesuai dengan data. "
-    "Periksa kembali KTP/KK Anda, atau tanyakan ke pendamping PKH atau dinas sosial setempat."
+    "Data tidak dapat dicocokkan: NIK belum terdaftar atau nomor KK tidak sesuai dengan data. "
+    "Periksa kembali KTP dan Kartu Keluarga Anda, atau tanyakan ke pendamping PKH atau dinas sosial setempat."
 )
+INVALID_KK = "Nomor KK harus 16 angka, seperti yang tertulis di bagian atas Kartu Keluarga."
 
 
 def today_in_jakarta() -> date:
@@ -52,15 +58,12 @@ def parse_as_of(as_of: str | date | None, today: Callable[[], date] = today_in_j
         raise EligibilityInputError("Tanggal harus berformat TTTT-BB-HH, misalnya 2025-07-01.") from None
 
 
-def normalize_birth_date(value: str) -> str:
-    """YYYY-MM-DD from YYYY-MM-DD, DD-MM-YYYY or DD/MM/YYYY; EligibilityInputError otherwise (not a failed try)."""
-    text = (value or "").strip()
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, fmt).date().isoformat()
-        except ValueError:
-            continue
-    raise EligibilityInputError("Tanggal lahir harus berformat HH-BB-TTTT, misalnya 17-08-1990.")
+def kk_digits(value: str) -> str:
+    """The family-card number as 16 digits; EligibilityInputError (not a failed try) when it is not one."""
+    digits = "".join(ch for ch in (value or "") if ch.isdigit())
+    if not is_kk_number(digits):
+        raise EligibilityInputError(INVALID_KK, code="invalid_kk")
+    return digits
 
 
 class RegistryAccess:
@@ -72,49 +75,46 @@ class RegistryAccess:
         state: StateStore,
         params: Parameters | None = None,
         *,
-        max_failures: int = 5,
-        window_seconds: int = 900,
+        hasher: KeyedHasher | None = None,
+        backoff: BackoffPolicy | None = None,
         today: Callable[[], date] = today_in_jakarta,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         self.registry = registry
         self.state = state
         self.params = params or Parameters.load()
-        self.max_failures = max_failures
-        self.window_seconds = window_seconds
+        self.hasher = hasher or KeyedHasher.ephemeral()
+        extra = {"clock": clock} if clock is not None else {}
+        self.backoff = VerificationBackoff(state, self.hasher, backoff, **extra)
         self._today = today
 
     # ------------------------------------------------------------------ HouseholdLookup
 
-    def citizen_status(self, *, user_id: str, nik: str, birth_date: str, as_of: str | None = None) -> EligibilityReport:
+    def citizen_status(self, *, user_id: str, nik: str, kk_number: str, as_of: str | None = None) -> EligibilityReport:
+        """The family's programs for a citizen who gave a member's NIK and the family-card number."""
         nik = (nik or "").strip()
         masked = mask_nik(nik)
-        keys = (f"verify:fail:user:{user_id}", f"verify:fail:nik:{hashlib.sha256(nik.encode()).hexdigest()[:32]}")
-        for key in keys:
-            if int(self.state.get(key) or 0) >= self.max_failures:
-                self._audit(user_id, "citizen", masked, "citizen_self_check", "rate_limited")
-                retry = self._retry_after(key)
-                raise RateLimitedError(
-                    f"Terlalu banyak percobaan yang gagal. Silakan coba lagi dalam {max(1, retry // 60)} menit.",
-                    retry_after=retry,
-                )
+        actor = "citizen:" + self.hasher.user(user_id)[:16]
         on = parse_as_of(as_of, self._today)
-        birth_date = normalize_birth_date(birth_date)
         try:
             parse_nik(nik)
         except NikError:
-            self.state.incr(keys[0], self.window_seconds)
-            self._audit(user_id, "citizen", masked, "citizen_self_check", "invalid_nik")
+            self._audit(actor, "citizen", masked, "citizen_self_check", "invalid_nik")
+            raise
+        kk = kk_digits(kk_number)
+        try:
+            self.backoff.check(nik, user_id)
+        except RateLimitedError:
+            self._audit(actor, "citizen", masked, "citizen_self_check", "rate_limited")
             raise
         household = self.registry.get_household_by_nik(nik)
-        member = next((m for m in household.members if m.nik == nik), None) if household else None
-        if member is None or member.birth_date is None or member.birth_date != birth_date:
-            for key in keys:
-                self.state.incr(key, self.window_seconds)
-            self._audit(user_id, "citizen", masked, "citizen_self_check", "verification_failed")
+        if household is None or not hmac.compare_digest(household.kk.encode(), kk.encode()):
+            self.backoff.failed(nik, user_id)
+            self._audit(actor, "citizen", masked, "citizen_self_check", "verification_failed")
             raise AccessDeniedError(VERIFY_FAILED, code="verification_failed")
-        assert household is not None
-        self._audit(user_id, "citizen", masked, "citizen_self_check", "ok")
-        return self._report(household, on)
+        self.backoff.succeeded(nik, user_id)
+        self._audit(actor, "citizen", masked, "citizen_self_check", "ok")
+        return citizen_view(self._report(household, on))
 
     def facilitator_status(
         self, *, actor: str, regions: Sequence[str], nik: str, as_of: str | None = None, assume: Sequence[str] = ()
@@ -165,15 +165,22 @@ class RegistryAccess:
         self.registry.record_audit(AuditEntry(actor=actor, role=role, nik_masked=masked, purpose=purpose,
                                               outcome=outcome))
 
-    def _retry_after(self, key: str) -> int:
-        ttl = getattr(self.state, "ttl", None)
-        return int(ttl(key)) if callable(ttl) else self.window_seconds
+
+def backoff_policy(settings: Settings) -> BackoffPolicy:
+    """The verification backoff configured in the registry settings."""
+    r = settings.registry
+    return BackoffPolicy(
+        window_seconds=r.verify_window_seconds, free_failures=r.verify_free_failures,
+        base_delay_seconds=r.verify_base_delay_seconds, max_delay_seconds=r.verify_max_delay_seconds,
+        user_free_failures=r.verify_user_free_failures, nik_free_failures=r.verify_nik_free_failures,
+        nik_max_delay_seconds=r.verify_nik_max_delay_seconds,
+    )
 
 
-def build_access(settings: Settings, registry: Registry, state: StateStore) -> RegistryAccess:
-    """RegistryAccess configured from settings (parameters override, verification limits)."""
+def build_access(settings: Settings, registry: Registry, state: StateStore,
+                 hasher: KeyedHasher | None = None) -> RegistryAccess:
+    """RegistryAccess configured from settings (parameters override, verification backoff, privacy key)."""
     return RegistryAccess(
         registry, state, Parameters.load(settings.registry.eligibility_parameters),
-        max_failures=settings.registry.verify_max_failures,
-        window_seconds=settings.registry.verify_window_seconds,
+        hasher=hasher, backoff=backoff_policy(settings),
     )

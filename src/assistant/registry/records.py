@@ -22,8 +22,8 @@ from typing import Any
 
 from assistant.errors import InputError
 from assistant.models import Enrollment, Household, Member
-from assistant.registry.nik import NikError, mask_nik, validate_nik
-from assistant.registry.regions import PROVINCES
+from assistant.privacy import NikError, mask_nik, validate_nik
+from assistant.regions import PROVINCES
 
 HOUSEHOLD_FIELDS = {"kk", "region_code", "desil", "drinking_water", "toilet", "address", "members", "enrollments"}
 MEMBER_FIELDS = {"nik", "name", "birth_date", "sex", "relation", "pregnant", "school_level", "disability", "occupation"}

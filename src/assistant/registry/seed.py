@@ -15,8 +15,8 @@ from datetime import date, timedelta
 
 from assistant.models import Enrollment, Household, Member
 from assistant.ports import Registry
+from assistant.regions import DISTRICTS_PER_REGENCY, REGENCIES
 from assistant.registry.names import FEMALE, MALE, SECOND, STREETS
-from assistant.registry.regions import DISTRICTS_PER_REGENCY, REGENCIES
 
 REFERENCE_DATE = date(2026, 1, 1)  # every birth date lies before this; fixed so output never drifts
 

@@ -28,9 +28,9 @@ from telegram.ext import (
 )
 from telegram.ext import filters as f
 
-from assistant.dialogue import safety
 from assistant.errors import InputError, NotFoundError
 from assistant.ports import Conversation, StateStore
+from assistant.privacy import has_nik_like
 from assistant.telegram.delivery import Delivery
 from assistant.telegram.formatting import escape, format_messages
 from assistant.telegram.keyboards import (
@@ -151,7 +151,7 @@ async def private_only(update: Update, context: BotContext, key: str = "group_pr
 
 async def delete_if_nik(message: Message, context: BotContext) -> bool | None:
     """Delete a message that holds a NIK-like number; None when it holds none, else whether it worked."""
-    if not safety.extract_nik(message.text or message.caption or ""):
+    if not has_nik_like(message.text or message.caption or ""):
         return None
     deleted = await context.delivery.delete(message.chat_id, message.message_id)
     log.info("message with a NIK %s", "deleted" if deleted else "could not be deleted",

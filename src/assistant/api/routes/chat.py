@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import StreamingResponse
 
-from assistant.api.deps import CallerDep, Principal, ServicesDep
+from assistant.api.deps import CallerDep, ServicesDep
 from assistant.api.errors import PayloadTooLargeError, error_body, status_for
 from assistant.api.schemas import (
     ChatRequest,
@@ -25,8 +25,9 @@ from assistant.api.schemas import (
     FeedbackResponse,
     Passage,
 )
-from assistant.dialogue.safety import redact_nik
+from assistant.dialogue.service import resolve_audience
 from assistant.errors import AssistantError, NotFoundError
+from assistant.privacy import redact_nik
 from assistant.rag.streaming import DraftBuffer, streaming_to
 
 router = APIRouter(prefix="/v1", tags=["chat"])
@@ -37,12 +38,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 _WORDS = re.compile(r"\S+\s*")
 _FINISHED = object()
-
-
-def _audience(principal: Principal, requested: str | None) -> str:
-    if principal.role == "citizen":
-        return "citizen"  # the role comes from the key, never from the body
-    return requested or ("facilitator" if principal.role == "facilitator" else "citizen")
 
 
 def _sse(event: str, data: dict[str, Any]) -> str:
@@ -80,7 +75,7 @@ def chat(
         request.app.state.limiter.hit("user", f"{caller.namespace}:{raw_user}", api.anonymous_rate_per_minute)
     user_id = f"{caller.namespace}:{raw_user}"
     channel = "web" if x_assistant_channel == "web" else "api"
-    audience = _audience(caller, body.audience)
+    audience = resolve_audience(caller.role, body.audience)  # a citizen stays a citizen
 
     def answer() -> ChatResponse:
         reply = services.conversation.reply(

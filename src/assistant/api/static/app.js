@@ -275,3 +275,34 @@ $("status-form").addEventListener("submit", async (event) => {
     out.textContent = "Cek status gagal. Periksa koneksi Anda.";
   }
 });
+
+// --- status check for a family: NIK + family-card number, through the same conversation flow --------
+
+$("citizen-status-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const out = $("citizen-status-result");
+  const nik = $("citizen-nik").value.replace(/\D/g, "");
+  const kk = $("citizen-kk").value.replace(/\D/g, "");
+  if (nik.length !== 16 || kk.length !== 16) {
+    out.textContent = "NIK dan nomor KK masing-masing harus 16 angka.";
+    return;
+  }
+  // The numbers leave the page once and are not kept in the form.
+  $("citizen-nik").value = "";
+  $("citizen-kk").value = "";
+  out.textContent = "Memeriksa...";
+  try {
+    const res = await fetch("/v1/chat", { method: "POST", headers: headers(),
+      body: JSON.stringify({ message: `cek status NIK ${nik} KK ${kk}`, user_id: userId }) });
+    const body = await res.json();
+    if (!res.ok) {
+      out.textContent = errorMessage(body, res.status);
+      return;
+    }
+    const p = el("p", { class: "answer" });
+    renderAnswer(p, body.answer, body.citations || []);
+    out.replaceChildren(p);
+  } catch (err) {
+    out.textContent = "Cek status gagal. Periksa koneksi Anda.";
+  }
+});
