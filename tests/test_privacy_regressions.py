@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import re
+import sqlite3
 import uuid
 from datetime import UTC, datetime
 
@@ -102,9 +103,10 @@ def test_export_masks_rows_written_before_the_fix(tmp_path) -> None:
     journal = SQLiteJournal(default_journal_path(settings.data_dir))
     service = make_service(InMemoryStateStore(), journal)
     reply = service.reply(user_id="u1", channel="web", role="citizen", text="syarat PKH apa?")
-    journal._conn.execute("UPDATE interactions SET question = ? WHERE answer_id = ?",  # an old, unmasked row
-                          (f"NIK saya {SPELLINGS[0]}", reply.answer_id))
     journal.close()
+    with sqlite3.connect(default_journal_path(settings.data_dir)) as conn:  # an old, unmasked row
+        conn.execute("UPDATE interactions SET question = ? WHERE answer_id = ?",
+                     (f"NIK saya {SPELLINGS[0]}", reply.answer_id))
     out = tmp_path / "export.csv"
     CliRunner().invoke(export_group, ["conversations", "--out", str(out)], obj=settings, catch_exceptions=False)
     assert "3204********0101" in out.read_text() and not leaks(out.read_text())
