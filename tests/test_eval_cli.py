@@ -53,7 +53,7 @@ def test_eval_writes_report_and_prints_exact_json(suite, tmp_path, monkeypatch):
     result = _run(suite, "--report", tmp_path / "out", "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert set(summary) == ISSUE_SUMMARY_KEYS | {"by_program", "by_audience"}
+    assert set(summary) == ISSUE_SUMMARY_KEYS | {"by_program", "by_audience", "by_question_type"}
     assert summary["cases"] == 3 and summary["pass_rate"] == 1.0
     assert summary == json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     for name in ("report.html", "report.md", "cases.jsonl", "pass_rate_by_program.png", "latency.png"):

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.evaluation.metrics import (
     NO_PROGRAM,
+    NO_QUESTION_TYPE,
     check_reply,
     citations_valid,
     failed_run,
@@ -144,7 +145,7 @@ def test_failed_run_fails_and_keeps_the_error():
 
 def _four_results():
     a = check_reply(
-        Case(id="A", turns=("qa",), program="pkh", must_include=(("PKH",), ("3 juta",)), expected_sources=("pkh",)),
+        Case(id="A", turns=("qa",), program="pkh", question_type="amount", must_include=(("PKH",), ("3 juta",)), expected_sources=("pkh",)),
         answer="PKH itu bantuan [1]",
         refused=False,
         citations=[_cite(1, "pkh", "c1")],
@@ -153,7 +154,7 @@ def _four_results():
         latency_ms=100.0,
     )
     b = check_reply(
-        Case(id="B", turns=("qb",), program="pkh", audience="facilitator", must_include=(("data",),), must_not_include=("biaya",)),
+        Case(id="B", turns=("qb",), program="pkh", question_type="amount", audience="facilitator", must_include=(("data",),), must_not_include=("biaya",)),
         answer="Data diperbarui, ada biaya admin [1]",
         refused=False,
         citations=[_cite(1, "dtsen", "zz")],
@@ -184,7 +185,7 @@ def _four_results():
 
 def test_summary_hand_computed():
     summary = summarize(_four_results())
-    assert set(summary) == ISSUE_SUMMARY_KEYS | {"by_program", "by_audience"}
+    assert set(summary) == ISSUE_SUMMARY_KEYS | {"by_program", "by_audience", "by_question_type"}
     expected = {
         "cases": 4,
         "pass_rate": 0.25,  # only C
@@ -220,13 +221,17 @@ def test_breakdowns_hand_computed():
     assert citizen["citation_validity"] == 1.0  # only A answered
     assert (citizen["latency_p50_ms"], citizen["latency_p95_ms"]) == (200.0, 400.0)
     assert summary["by_audience"]["facilitator"]["forbidden_rate"] == 1.0
+    assert sorted(summary["by_question_type"]) == [NO_QUESTION_TYPE, "amount"]
+    amount = summary["by_question_type"]["amount"]
+    assert (amount["cases"], amount["pass_rate"], amount["forbidden_rate"]) == (2, 0.0, 0.5)
+    assert summary["by_question_type"][NO_QUESTION_TYPE]["cases"] == 2
 
 
 def test_empty_and_unmeasurable_metrics_are_null():
     summary = summarize([])
     assert summary["cases"] == 0
     assert all(summary[key] is None for key in ISSUE_SUMMARY_KEYS - {"cases"})
-    assert summary["by_program"] == {} and summary["by_audience"] == {}
+    assert summary["by_program"] == {} and summary["by_audience"] == {} and summary["by_question_type"] == {}
 
 
 def test_errored_case_is_left_out_of_latency_and_citation_validity():

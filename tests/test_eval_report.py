@@ -66,7 +66,7 @@ def test_report_files_and_exact_summary_keys(tmp_path):
     for name in ("results.json", "cases.jsonl", "report.md", "report.html", "pass_rate_by_program.png", "latency.png"):
         assert (tmp_path / name).is_file(), name
     summary = json.loads(files.results.read_text(encoding="utf-8"))
-    assert set(summary) == ISSUE_SUMMARY_KEYS | {"by_program", "by_audience"}
+    assert set(summary) == ISSUE_SUMMARY_KEYS | {"by_program", "by_audience", "by_question_type"}
     assert summary["pass_rate"] == round(2 / 3, 4)
     lines = [json.loads(line) for line in (tmp_path / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(line["id"], line["passed"]) for line in lines] == [("x", False), ("y", True), ("z", True)]
@@ -93,6 +93,7 @@ def test_markdown_lists_failures_and_charts(tmp_path):
     assert "![Tingkat kelulusan per program](pass_rate_by_program.png)" in markdown
     assert "## Kasus gagal (1)" in markdown and "### x" in markdown
     assert "| pass_rate | 66.7% |" in markdown
+    assert "## Per jenis pertanyaan" in markdown
 
 
 def test_baseline_diff_shows_fixed_and_broken_cases(tmp_path):

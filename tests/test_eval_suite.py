@@ -38,6 +38,7 @@ def test_valid_suite_parses_with_defaults(tmp_path):
     first, second = load_suite(path)
     assert first == Case(id="a", turns=("Apa itu PKH?",), origin=f"{path}:1")
     assert first.audience == "citizen" and first.should_refuse is None and first.expected_sources is None
+    assert first.question_type == ""
     assert second.question == "Berapa besarnya?"
     assert second.turns == ("Apa itu PKH?", "Berapa besarnya?")
     assert second.must_include == (("Rp3.000.000", "3 juta"), ("pendamping",))
@@ -80,6 +81,7 @@ def test_every_bad_line_is_reported_with_its_number(tmp_path):
         ({"id": "a", "question": "x", "must_include": [[]]}, "must_include"),
         ({"id": "a", "question": "x", "must_not_include": "biaya"}, "'must_not_include'"),
         ({"id": "a", "question": "x", "expected_sources": "pkh"}, "'expected_sources'"),
+        ({"id": "a", "question": "x", "question_type": ["list"]}, "'question_type'"),
         (["not", "an", "object"], "objek JSON"),
     ],
 )
@@ -122,6 +124,7 @@ def test_case_round_trips_through_to_dict(tmp_path):
         "must_not_include": ["z"],
         "should_refuse": True,
         "expected_sources": ["d"],
+        "question_type": "list",
     }
     [case] = load_suite(_write(tmp_path / "s.jsonl", [json.dumps(record)]))
     assert case.to_dict() == record

@@ -42,6 +42,7 @@ from assistant.evaluation.suite import Case
 
 HIT_DEPTH = 5
 NO_PROGRAM = "(tanpa program)"
+NO_QUESTION_TYPE = "(tanpa jenis)"
 SUMMARY_KEYS = (
     "cases",
     "pass_rate",
@@ -55,7 +56,7 @@ SUMMARY_KEYS = (
     "latency_p50_ms",
     "latency_p95_ms",
 )
-BREAKDOWN_KEYS = ("by_program", "by_audience")
+BREAKDOWN_KEYS = ("by_program", "by_audience", "by_question_type")
 
 _WHITESPACE = re.compile(r"\s+")
 
@@ -198,6 +199,7 @@ class CaseResult:
             "id": self.case.id,
             "program": self.case.program,
             "audience": self.case.audience,
+            "question_type": self.case.question_type,
             "question": self.case.question,
             "turns": list(self.case.turns),
             "passed": self.passed,
@@ -310,11 +312,13 @@ def _breakdown(results: Sequence[CaseResult], key: Callable[[CaseResult], str]) 
 
 
 def summarize(results: Sequence[CaseResult]) -> dict[str, Any]:
-    """The summary written to results.json: ``SUMMARY_KEYS`` plus ``by_program`` and ``by_audience``.
+    """The summary written to results.json: ``SUMMARY_KEYS`` plus the ``BREAKDOWN_KEYS`` tables.
 
-    Cases without a ``program`` tag are grouped under ``NO_PROGRAM``.
+    Cases without a ``program`` tag are grouped under ``NO_PROGRAM``, cases without a
+    ``question_type`` under ``NO_QUESTION_TYPE``.
     """
     summary = metrics(results)
     summary["by_program"] = _breakdown(results, lambda r: r.case.program or NO_PROGRAM)
     summary["by_audience"] = _breakdown(results, lambda r: r.case.audience)
+    summary["by_question_type"] = _breakdown(results, lambda r: r.case.question_type or NO_QUESTION_TYPE)
     return summary

@@ -20,6 +20,8 @@ from assistant.evaluation.metrics import SUMMARY_KEYS, CaseResult
 
 TITLE = "Laporan evaluasi kualitas jawaban"
 PASS_CHART = "pass_rate_by_program.png"
+BREAKDOWN_TITLES = (("Per program", "by_program"), ("Per audiens", "by_audience"),
+                    ("Per jenis pertanyaan", "by_question_type"))
 LATENCY_CHART = "latency.png"
 NULL_NOTE = (
     "Tanda — berarti metrik tidak terukur (null di results.json): penyebutnya nol, misalnya "
@@ -114,7 +116,7 @@ def render_markdown(
         lines += [_judge_line(judge_summary), ""]
     if comparison is not None:
         lines += _comparison_markdown(comparison)
-    for title, key in (("Per program", "by_program"), ("Per audiens", "by_audience")):
+    for title, key in BREAKDOWN_TITLES:
         header, rows = _breakdown_rows(summary.get(key, {}))
         lines += [f"## {title}", "", *_md_table(header, rows), ""]
     lines += ["## Grafik", "", f"![Tingkat kelulusan per program]({PASS_CHART})", "", f"![Sebaran latensi]({LATENCY_CHART})", ""]
@@ -228,7 +230,7 @@ def render_html(
         parts.append(f"<p>{_e(_judge_line(judge_summary))}</p>")
     if comparison is not None:
         parts.append(_comparison_html(comparison))
-    for title, key in (("Per program", "by_program"), ("Per audiens", "by_audience")):
+    for title, key in BREAKDOWN_TITLES:
         header, rows = _breakdown_rows(summary.get(key, {}))
         parts += [f"<h2>{_e(title)}</h2>", _html_table(header, [[_e(cell) for cell in row] for row in rows])]
     parts += [

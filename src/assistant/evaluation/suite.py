@@ -7,7 +7,8 @@ A line looks like::
      "must_include": [["Rp3.000.000", "3 juta"]], "must_not_include": ["biaya pendaftaran"],
      "should_refuse": false, "expected_sources": ["pkh-besaran"]}
 
-``question`` may be replaced by ``turns`` (a list of messages sent in one conversation; only the
+``question_type`` (optional) tags the kind of question (amount, definition, list, ...) for the
+report's per-type breakdown. ``question`` may be replaced by ``turns`` (a list of messages sent in one conversation; only the
 reply to the last turn is scored). Every field but ``id`` and ``question``/``turns`` is optional;
 an empty ``expected_sources`` list is the same as leaving the field out (retrieval not scored).
 Blank lines are skipped. Unknown fields, bad JSON, wrong types and duplicate ids are errors; all
@@ -36,6 +37,7 @@ KNOWN_FIELDS = frozenset(
         "must_not_include",
         "should_refuse",
         "expected_sources",
+        "question_type",
     }
 )
 
@@ -52,6 +54,7 @@ class Case:
     must_not_include: tuple[str, ...] = ()
     should_refuse: bool | None = None
     expected_sources: tuple[str, ...] | None = None
+    question_type: str = ""  # free tag for the per-type breakdown (amount, definition, list, ...)
     origin: str = ""  # "file:line", for messages
 
     @property
@@ -68,6 +71,8 @@ class Case:
         data["audience"] = self.audience
         if self.program:
             data["program"] = self.program
+        if self.question_type:
+            data["question_type"] = self.question_type
         if self.must_include:
             data["must_include"] = [list(group) for group in self.must_include]
         if self.must_not_include:
@@ -159,6 +164,9 @@ def _parse_case(data: Any, origin: str) -> Case:
     program = data.get("program", "")
     if not isinstance(program, str):
         raise _CaseProblem("kolom 'program' harus berupa teks")
+    question_type = data.get("question_type", "")
+    if not isinstance(question_type, str):
+        raise _CaseProblem("kolom 'question_type' harus berupa teks")
     should_refuse = data.get("should_refuse")
     if should_refuse is not None and not isinstance(should_refuse, bool):
         raise _CaseProblem("kolom 'should_refuse' harus true atau false")
@@ -175,6 +183,7 @@ def _parse_case(data: Any, origin: str) -> Case:
         must_not_include=_string_list(data.get("must_not_include", []), "must_not_include"),
         should_refuse=should_refuse,
         expected_sources=expected_sources,
+        question_type=question_type.strip(),
         origin=origin,
     )
 
