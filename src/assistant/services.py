@@ -104,12 +104,17 @@ class Services:
     @cached_property
     def knowledge(self) -> KnowledgeBase:
         from assistant.rag.pipeline import RagKnowledgeBase
+        from assistant.rag.sentences import SentenceVectors, store_path
 
+        sentences = SentenceVectors(
+            self.embedder, store_path(self.settings.data_dir / "sentence_vectors", self.settings.embedding.model)
+        )
         return RagKnowledgeBase(
             self.embedder, self.index, self.settings.retrieval, self.settings.answer, self.generator,
             answer_cache_size=self.settings.answer.cache_size,
             chunk_words=self.settings.index.chunk_words, batch_size=self.settings.embedding.batch_size,
             outage_retry_seconds=self.settings.outage_retry_seconds,
+            sentence_vectors=sentences,
         )
 
     @cached_property

@@ -62,6 +62,10 @@ class AnswerSettings(BaseModel):
     min_confidence: float = Field(
         0.33, ge=0, le=1, description="Below this grounding score the assistant declines instead of guessing."
     )
+    program_min_confidence: float = Field(
+        0.2, ge=0, le=1,
+        description="The lower bar for a question that names a program, agency or data system (PKH, DTSEN, KKS ...).",
+    )
     off_topic_min_confidence: float = Field(
         0.5, ge=0, le=1, description="The higher bar for a question that names no program, group or channel."
     )

@@ -1,21 +1,26 @@
 """Grounded extractive answering: pick the sentences of the best chunks that answer the question.
 
 No language model: every sentence of an answer is a sentence of a cited guideline, so the answer can
-only say what the knowledge base says. A confidence score decides when to decline instead.
+only say what the knowledge base says. Sentences are scored by shared (IDF-weighted) words and, when
+sentence vectors are available, by their e5 similarity to the question; the question's shape
+(definition, list, compound ...) decides how the answer is composed. A confidence score built from
+lexical and semantic evidence decides when to decline instead.
 """
 
 from __future__ import annotations
 
 import math
-import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.models import Answer, Citation, ScoredChunk
-from assistant.rag.scope import mentions_domain
-from assistant.rag.text import normalize, split_sentences, tokenize
+from assistant.rag import cues
+from assistant.rag.question_types import AMOUNT, DEFINITION, LIST, PROCEDURE, QuestionShape, question_shape
+from assistant.rag.scope import mentions_domain, names_program
+from assistant.rag.sentences import CorpusSentences
+from assistant.rag.text import split_sentences, tokenize
 from assistant.rag.vocabulary import Vocabulary
 from assistant.settings import AnswerSettings
 
@@ -24,12 +29,16 @@ DECLINE_TEXT = (
     "menebak. Untuk pertanyaan seputar bansos, silakan tanyakan ke pendamping PKH, kantor desa/kelurahan, "
     "atau Call Center Kemensos 171."
 )
-_QUANTITY_WORDS = {"berapa", "besar", "jumlah", "nominal", "banyak", "how", "much", "many"}
-_DIGITS = re.compile(r"\d")
-_CHANNEL = re.compile(r"pendamping|\b171\b|\b165\b|dinas sosial|kantor desa|kelurahan|puskesmas|posyandu", re.I)
+_Row = tuple[int, ScoredChunk, int, str]  # hit rank, hit, sentence position in its chunk, sentence
+
 _UNKNOWN_WEIGHT = 1.5
 _REDUNDANCY = 0.5  # how much a sentence loses for repeating one already chosen
 _DENSE_FLOOR, _DENSE_CEIL = 0.80, 0.90  # e5 cosines bunch near 0.8 even for unrelated text
+_SEMANTIC_WEIGHT = 0.5  # weight of question-sentence similarity against the lexical score
+_LIFT_SCALE = 0.09  # a sentence this far above the background similarity counts as fully similar
+_PEAK_FLOOR, _PEAK_SPAN = 0.045, 0.05  # the best sentence's lift turned into decline evidence
+_LIST_CAP = {"citizen": 6, "facilitator": 8}
+_NEAREST = 3  # corpus sentences closest to the question, added as candidates beyond the best chunks
 
 
 @dataclass(frozen=True)
@@ -37,8 +46,10 @@ class _Candidate:
     text: str
     hit_rank: int
     hit: ScoredChunk
+    position: int  # sentence number inside its chunk (document order)
     score: float
     tokens: frozenset[str]
+    lift: float  # similarity to the question above the corpus background (0 without vectors)
 
 
 def _weight(tokens: set[str] | frozenset[str], vocabulary: Vocabulary) -> float:
@@ -56,17 +67,43 @@ def _tokens(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[str, ...]:
+    return tuple(split_sentences(text))
+
+
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / max(1, len(a | b))
 
 
-class ExtractiveAnswerer:
-    """Composes a short Indonesian answer from retrieved chunks, citing each sentence's chunk."""
+def _clip(value: float) -> float:
+    return min(1.0, max(0.0, value))
 
-    def __init__(self, settings: AnswerSettings, vocabulary: Vocabulary, max_hits: int = 4) -> None:
+
+class ExtractiveAnswerer:
+    """Composes a short Indonesian answer from retrieved chunks, citing each sentence's chunk.
+
+    Args:
+        settings: decline bars and answer lengths.
+        vocabulary: the index's corpus vocabulary (IDF weights, typo correction).
+        max_hits: how many of the best chunks sentences are taken from.
+        corpus: gives the index's sentences with vectors (semantic scoring and sentence search);
+            None scores shared words only.
+    """
+
+    def __init__(
+        self, settings: AnswerSettings, vocabulary: Vocabulary, max_hits: int = 4,
+        corpus: Callable[[], CorpusSentences] | None = None,
+    ) -> None:
         self._settings = settings
         self._vocabulary = vocabulary
         self._max_hits = max_hits
+        self._corpus = corpus
+
+    def _resolve(self, text: str) -> tuple[set[str], frozenset[str]]:
+        raw = tokenize(text)
+        resolved = self._vocabulary.resolve(raw)
+        return set(resolved), frozenset(r for t, r in zip(raw, resolved, strict=True) if r != t)
 
     def confidence(
         self, question_tokens: set[str], hits: Sequence[ScoredChunk], corrected: frozenset[str] = frozenset()
@@ -88,38 +125,71 @@ class ExtractiveAnswerer:
         dense = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
         if dense is None:
             return coverage
-        dense_part = min(1.0, max(0.0, (dense - _DENSE_FLOOR) / (_DENSE_CEIL - _DENSE_FLOOR)))
+        dense_part = _clip((dense - _DENSE_FLOOR) / (_DENSE_CEIL - _DENSE_FLOOR))
         return 0.6 * coverage + 0.4 * dense_part
 
+    def _lifts(self, question: str, sentences: list[str]) -> list[float]:
+        if self._corpus is None or not sentences:
+            return [0.0] * len(sentences)
+        cosines, background = self._corpus().similarities(question, sentences)
+        return [float(c) - background for c in cosines]
+
+    def _rows(self, question: str, shape: QuestionShape, hits: Sequence[ScoredChunk]) -> list[_Row]:
+        """Sentences of the best chunks, plus corpus sentences found by meaning or as a definition.
+
+        Retrieval ranks whole chunks; the one sentence that answers "suami saya tentara" (it says
+        "TNI") or "KPM kepanjangannya apa" may sit in a chunk ranked lower. Such sentences join as
+        candidates with their own chunk, ranked after the retrieved ones.
+        """
+        rows: list[_Row] = [
+            (rank, hit, position, sentence)
+            for rank, hit in enumerate(hits[: self._max_hits])
+            for position, sentence in enumerate(_sentences(hit.chunk.text))
+            if _tokens(sentence)
+        ]
+        if self._corpus is None:
+            return rows
+        corpus = self._corpus()
+        found = corpus.nearest(question, _NEAREST)
+        if shape.has(DEFINITION):
+            terms = cues.asked_terms(question)
+            found += corpus.matching(lambda s: cues.defines(s, shape, terms), 3)
+        seen = {sentence for *_, sentence in rows}
+        for sentence, chunk in found:
+            if sentence not in seen and _tokens(sentence):
+                seen.add(sentence)
+                position = _sentences(chunk.text).index(sentence)
+                rows.append((self._max_hits, ScoredChunk(chunk, 0.0), position, sentence))
+        return rows
+
     def _candidates(
-        self, question: str, question_tokens: set[str], hits: Sequence[ScoredChunk], audience: str
+        self, question: str, shape: QuestionShape, question_tokens: set[str], hits: Sequence[ScoredChunk],
+        audience: str,
     ) -> list[_Candidate]:
         total = _weight(question_tokens, self._vocabulary) or 1.0
-        wants_quantity = bool(set(normalize(question).split()) & _QUANTITY_WORDS)
+        rows = self._rows(question, shape, hits)
+        lifts = self._lifts(question, [sentence for *_, sentence in rows])
+        terms = cues.asked_terms(question)
         out: list[_Candidate] = []
-        for rank, hit in enumerate(hits[: self._max_hits]):
+        for (rank, hit, position, sentence), lift in zip(rows, lifts, strict=True):
+            tokens = _tokens(sentence)
             heading = _tokens(f"{hit.chunk.title} {hit.chunk.section}")
-            for sentence in split_sentences(hit.chunk.text):
-                tokens = _tokens(sentence)
-                if not tokens:
-                    continue
-                own = _weight(question_tokens & tokens, self._vocabulary) / total
-                context = _weight((question_tokens & heading) - tokens, self._vocabulary) / total
-                score = own + 0.35 * context + 0.12 / (1 + rank)
-                if wants_quantity and _DIGITS.search(sentence):
-                    score += 0.15
-                if hit.chunk.audience == audience:
-                    score += 0.03
-                out.append(_Candidate(sentence, rank, hit, score, tokens))
+            own = _weight(question_tokens & tokens, self._vocabulary) / total
+            context = _weight((question_tokens & heading) - tokens, self._vocabulary) / total
+            score = own + 0.35 * context + 0.12 / (1 + rank) + _SEMANTIC_WEIGHT * _clip(lift / _LIFT_SCALE)
+            score += cues.bonus(sentence, shape, terms, question_tokens & tokens)
+            if hit.chunk.audience == audience:
+                score += 0.03
+            out.append(_Candidate(sentence, rank, hit, position, score, tokens, lift))
         return out
 
-    def _select(self, candidates: list[_Candidate], limit: int) -> list[_Candidate]:
+    def _select(self, candidates: list[_Candidate], limit: int, chosen: list[_Candidate] | None = None) -> list[_Candidate]:
         """Greedy maximal-marginal-relevance: relevant sentences that do not repeat each other."""
+        chosen = list(chosen or [])
         if not candidates:
-            return []
+            return chosen
         floor = max(c.score for c in candidates) * 0.6
-        pool = [c for c in candidates if c.score >= floor]
-        chosen: list[_Candidate] = []
+        pool = [c for c in candidates if c.score >= floor and c not in chosen]
         while pool and len(chosen) < limit:
             def marginal(c: _Candidate) -> float:
                 overlap = max((_jaccard(c.tokens, o.tokens) for o in chosen), default=0.0)
@@ -132,6 +202,67 @@ class ExtractiveAnswerer:
             chosen.append(best)
         return chosen  # best first: a citizen reading one line gets the most direct answer
 
+    def _section(self, candidates: list[_Candidate], cap: int, limit: int) -> tuple[list[_Candidate], bool]:
+        """A list or procedure: the best sentence, then the rest of its section in document order.
+
+        The guidelines hold a list as consecutive sentences of one section ("Faktor risiko pertama
+        ...", "Faktor risiko kedua ..."), so the whole section is the complete list. Sentences of the
+        section that have little to do with the question stay out; when the section gives fewer than
+        ``limit`` sentences, the best of the other chunks fill up. Returns the sentences and whether
+        the list was cut at ``cap``.
+        """
+        best = max(candidates, key=lambda c: c.score)
+        same = sorted((c for c in candidates if c.hit.chunk.chunk_id == best.hit.chunk.chunk_id), key=lambda c: c.position)
+        rest = [c for c in same if c is not best and c.score >= 0.3 * best.score]
+        chosen = [best] + rest[: cap - 1]
+        if len(chosen) < limit:
+            return self._select(candidates, limit, chosen), False
+        return chosen, len(rest) > cap - 1
+
+    def _compound(
+        self, shape: QuestionShape, candidates: list[_Candidate], audience: str, limit: int
+    ) -> list[_Candidate]:
+        """Both halves of "berapa untuk anak SD dan kapan cairnya?": the best sentence for each part."""
+        chosen: list[_Candidate] = []
+        for part in shape.parts:
+            part_tokens, _ = self._resolve(part)
+            if not part_tokens:
+                continue
+            total = _weight(part_tokens, self._vocabulary) or 1.0
+            part_shape = question_shape(part)
+            lifts = self._lifts(part, [c.text for c in candidates])
+            terms = cues.asked_terms(part)
+
+            def part_score(c: _Candidate, lift: float) -> float:
+                own = _weight(part_tokens & c.tokens, self._vocabulary) / total
+                bonus = cues.bonus(c.text, part_shape, terms, part_tokens & c.tokens)
+                return own + _SEMANTIC_WEIGHT * _clip(lift / _LIFT_SCALE) + bonus + 0.05 / (1 + c.hit_rank)
+
+            scored = sorted(
+                ((part_score(c, lift), i) for i, (c, lift) in enumerate(zip(candidates, lifts, strict=True))
+                 if c not in chosen),
+                reverse=True,
+            )
+            if scored:
+                best = candidates[scored[0][1]]
+                chosen.append(best)
+                if part_shape.has(LIST) and not part_shape.has(AMOUNT):  # "cair bulan apa saja": the whole list
+                    chosen += [c for c in candidates if c.hit.chunk.chunk_id == best.hit.chunk.chunk_id
+                               and c not in chosen and c.position > best.position][:3]
+        return self._select(candidates, max(limit, len(chosen)), chosen)
+
+    def _compose(
+        self, shape: QuestionShape, candidates: list[_Candidate], audience: str
+    ) -> tuple[list[_Candidate], bool]:
+        limit = (
+            self._settings.max_sentences_facilitator if audience == "facilitator" else self._settings.max_sentences_citizen
+        )
+        if shape.compound:
+            return self._compound(shape, candidates, audience, limit), False
+        if (shape.has(LIST) or shape.has(PROCEDURE)) and not shape.has(AMOUNT):
+            return self._section(candidates, max(limit, _LIST_CAP.get(audience, limit)), limit)
+        return self._select(candidates, limit), False
+
     @staticmethod
     def _next_step(chosen: list[_Candidate], candidates: list[_Candidate]) -> list[_Candidate]:
         """Where to go next, when the cited passage itself names a channel the answer has not given.
@@ -139,32 +270,53 @@ class ExtractiveAnswerer:
         A family told "not automatically" should also read "ask your pendamping PKH": the sentence
         comes from the same passage as the best sentence, so it stays grounded and cited.
         """
-        if any(_CHANNEL.search(c.text) for c in chosen):
+        if any(cues.names_channel(c.text) for c in chosen):
             return []
         best_chunk = chosen[0].hit.chunk.chunk_id
         for cand in candidates:
-            if cand.hit.chunk.chunk_id == best_chunk and cand not in chosen and _CHANNEL.search(cand.text):
+            if cand.hit.chunk.chunk_id == best_chunk and cand not in chosen and cues.names_channel(cand.text):
                 return [cand]
         return []
 
+    def _bar(self, question: str, question_tokens: set[str]) -> float:
+        """The confidence a question needs: lower when it names a program, higher when it is off the domain.
+
+        A question that names no program but asks about something the guidelines never mention
+        ("kartu prakerja", "BPJS Ketenagakerjaan") is held to the off-topic bar even when it shares
+        general words ("daftar", "syarat") with the domain.
+        """
+        if names_program(question):
+            return self._settings.program_min_confidence
+        unknown = [t for t in question_tokens if t not in self._vocabulary and len(t) >= 4 and not t.isdigit()]
+        if mentions_domain(question) and not unknown:
+            return self._settings.min_confidence
+        return self._settings.off_topic_min_confidence
+
     def answer(self, question: str, hits: Sequence[ScoredChunk], audience: str = "citizen") -> Answer:
         started = time.perf_counter()
-        raw = tokenize(question)
-        resolved = self._vocabulary.resolve(raw)
-        question_tokens = set(resolved)
-        corrected = frozenset(r for t, r in zip(raw, resolved, strict=True) if r != t)
+        question_tokens, corrected = self._resolve(question)
+        shape = question_shape(question)
+        candidates = self._candidates(question, shape, question_tokens, hits, audience) if hits else []
         confidence = self.confidence(question_tokens, hits, corrected)
-        bar = self._settings.min_confidence if mentions_domain(question) else self._settings.off_topic_min_confidence
-        if confidence < bar:
+        if candidates and self._corpus is not None:
+            # semantic evidence: one sentence standing clearly above the background answers the
+            # question even when it shares few words with it (English, slang, synonyms)
+            peak = max(c.lift for c in candidates)
+            confidence = max(confidence, _clip((peak - _PEAK_FLOOR) / _PEAK_SPAN))
+        if confidence < self._bar(question, question_tokens) or not candidates:
             return Answer(DECLINE_TEXT, True, (), confidence, tuple(hits), (time.perf_counter() - started) * 1000)
-        limit = (
-            self._settings.max_sentences_facilitator if audience == "facilitator" else self._settings.max_sentences_citizen
-        )
-        candidates = self._candidates(question, question_tokens, hits, audience)
-        chosen = self._select(candidates, limit)
-        if not chosen:
-            return Answer(DECLINE_TEXT, True, (), confidence, tuple(hits), (time.perf_counter() - started) * 1000)
+        chosen, cut = self._compose(shape, candidates, audience)
         chosen += self._next_step(chosen, candidates)
+        # chunks found by sentence search are retrieved too: they join the hits the citations point to
+        found = {c.hit.chunk.chunk_id: c.hit for c in chosen if c.hit_rank >= self._max_hits}
+        known = {h.chunk.chunk_id for h in hits}
+        hits = [*hits, *(h for cid, h in found.items() if cid not in known)]
+        return self._render(chosen, cut, confidence, hits, started)
+
+    @staticmethod
+    def _render(
+        chosen: list[_Candidate], cut: bool, confidence: float, hits: Sequence[ScoredChunk], started: float
+    ) -> Answer:
         numbers: dict[str, int] = {}
         citations: list[Citation] = []
         parts: list[str] = []
@@ -180,8 +332,12 @@ class ExtractiveAnswerer:
             if sentence[-1:] not in ".!?":
                 sentence += "."
             parts.append(f"{sentence} [{numbers[chunk.chunk_id]}]")
-        caveats = dict.fromkeys(c.hit.chunk.caveat for c in chosen if c.hit.chunk.caveat)
         text = " ".join(parts)
+        if cut:
+            text += f" (dan lainnya; selengkapnya di sumber [{numbers[chosen[0].hit.chunk.chunk_id]}])"
+        caveats = dict.fromkeys(c.hit.chunk.caveat for c in chosen if c.hit.chunk.caveat)
         if caveats:
             text += "\n\nCatatan: " + " ".join(caveats)
         return Answer(text, False, tuple(citations), confidence, tuple(hits), (time.perf_counter() - started) * 1000)
+
+

@@ -19,6 +19,8 @@ from assistant.rag.cache import LruCache
 from assistant.rag.ingest import ingest
 from assistant.rag.llm_answer import GroundedLlmGenerator
 from assistant.rag.retrieve import HybridRetriever
+from assistant.rag.sentences import CorpusSentences, SentenceVectors
+from assistant.rag.text import split_sentences
 from assistant.settings import AnswerSettings, RetrievalSettings
 
 _RECHECK_SECONDS = 5.0
@@ -46,14 +48,17 @@ class RagKnowledgeBase:
         chunk_words: int = 180,
         batch_size: int = 32,
         outage_retry_seconds: float = 10.0,
+        sentence_vectors: SentenceVectors | None = None,
     ) -> None:
         self._embedder = embedder
         self._index = index
         self._retrieval = retrieval
         self._answer_settings = answer
         self._generator = generator
+        self._sentences = sentence_vectors if sentence_vectors is not None else SentenceVectors(embedder)
         self._retriever: HybridRetriever | None = None
         self._extractive: tuple[HybridRetriever, ExtractiveAnswerer, AnswerGenerator | None] | None = None
+        self._corpus: tuple[HybridRetriever, CorpusSentences] | None = None
         # Popular questions repeat all day; an answer is a pure function of question, audience and
         # index generation, so it is kept (the generation is part of the key, so a re-index resets it).
         self._answers: LruCache[tuple, Answer] = LruCache(answer_cache_size)
@@ -105,11 +110,23 @@ class RagKnowledgeBase:
         """
         retriever = self.retriever()
         if self._extractive is None or self._extractive[0] is not retriever:
-            extractive = ExtractiveAnswerer(self._answer_settings, retriever.vocabulary)
+            extractive = ExtractiveAnswerer(self._answer_settings, retriever.vocabulary, corpus=self.corpus_sentences)
             bound = self._generator.with_fallback(extractive) if isinstance(
                 self._generator, GroundedLlmGenerator) else self._generator
             self._extractive = (retriever, extractive, bound)
         return self._extractive[2] or self._extractive[1]
+
+    def corpus_sentences(self) -> CorpusSentences:
+        """Every sentence of the active index with its vector, for semantic sentence scoring."""
+        retriever = self.retriever()
+        if self._corpus is None or self._corpus[0] is not retriever:
+            corpus = CorpusSentences(retriever.chunks, self._sentences, lambda q: self._embedder.embed_queries([q])[0])
+            self._corpus = (retriever, corpus)
+        return self._corpus[1]
+
+    def prepare_sentences(self) -> int:
+        """Embed and store every sentence of the active index not stored yet (run after ingest)."""
+        return self._sentences.prepare(s for chunk in self.retriever().chunks for s in split_sentences(chunk.text))
 
     def search(
         self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None, mode: str | None = None
@@ -180,4 +197,5 @@ class RagKnowledgeBase:
             rebuild=rebuild, progress=progress, batch_size=self._batch_size, keep_others=keep_others,
         )
         self.reload()
+        self.prepare_sentences()  # sentence vectors for the extractive answerer, stored once
         return report

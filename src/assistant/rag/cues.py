@@ -1,0 +1,75 @@
+"""Sentence cues that tell which sentence answers which kind of question.
+
+General Indonesian patterns, not topic words: a definition ("X adalah ...", "X (Nama Lengkap)"),
+a reason ("karena", "jika"), a worked example ("misalnya", "contohnya"), a channel to go to next.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.rag.question_types import AMOUNT, DEFINITION, EXPANSION, REASON, QuestionShape
+from assistant.rag.text import normalize, stop_words
+
+_DIGITS = re.compile(r"\d")
+_DEFINES = re.compile(r"\b(?:adalah|yaitu|ialah|merupakan|berarti|singkatan dari|kepanjangan(?:nya)?|artinya)\b")
+_CAUSE = re.compile(
+    r"\b(?:karena|sebab|akibat|jika|bila|apabila|kalau|sehingga|agar|supaya|tujuan(?:nya)?|alasan(?:nya)?)\b", re.I
+)
+_EXAMPLE = re.compile(r"\b(?:misal(?:nya)?|contoh(?:nya)?|sebagai contoh|ilustrasi|for example|total bantuan)\b", re.I)
+_CHANNEL = re.compile(r"pendamping|\b171\b|\b165\b|dinas sosial|kantor desa|kelurahan|puskesmas|posyandu", re.I)
+_QUESTION_WORDS = frozenset(
+    """apa itu ini sih kah dong ya yg yang maksud maksudnya arti artinya pengertian definisi kepanjangan
+    kepanjangannya singkatan singkatannya dari what is are does do the mean means meaning stand stands for
+    explain jelaskan please pls tolong apaan tuh""".split()
+)
+
+
+def asked_terms(question: str) -> tuple[str, ...]:
+    """The words a definition question is about ("apa itu KPM?" -> "kpm"): not question or stop words."""
+    stops = stop_words()
+    words = normalize(question).split()
+    return tuple(w for w in words if w not in _QUESTION_WORDS and w not in stops and len(w) >= 2)
+
+
+def _defines_term(sentence: str, terms: tuple[str, ...]) -> bool:
+    """The sentence defines one of ``terms``: the term opens the sentence and a defining verb follows."""
+    head = " ".join(normalize(sentence).split()[:10])
+    return bool(_DEFINES.search(head)) and any(re.search(rf"\b{re.escape(t)}\b", head) for t in terms)
+
+
+def _expands_term(sentence: str, terms: tuple[str, ...]) -> bool:
+    """The sentence spells out an abbreviation: "Keluarga Penerima Manfaat (KPM)" or "KPM (Keluarga ...)"."""
+    for term in terms:
+        if len(term) > 10:
+            continue
+        escaped = re.escape(term)
+        if re.search(rf"\(\s*{escaped}\s*\)|\b{escaped}\s*\(|\b{escaped}\b[^.]{{0,40}}\b(?:singkatan|kepanjangan)", sentence, re.I):
+            return True
+    return False
+
+
+def defines(sentence: str, shape: QuestionShape, terms: tuple[str, ...]) -> bool:
+    """The sentence is the kind of definition the question asks for (an expansion or "X adalah ...")."""
+    return _expands_term(sentence, terms) if shape.has(EXPANSION) else _defines_term(sentence, terms)
+
+
+def bonus(sentence: str, shape: QuestionShape, terms: tuple[str, ...], shared: frozenset[str]) -> float:
+    """Extra score for a sentence that has the form the question asks for."""
+    score = 0.0
+    if shape.has(AMOUNT) and _DIGITS.search(sentence):
+        score += 0.15
+    if shape.has(EXPANSION) and _expands_term(sentence, terms):
+        score += 0.5
+    elif shape.has(DEFINITION) and _defines_term(sentence, terms):
+        score += 0.3
+    if shape.has(REASON) and _CAUSE.search(sentence):
+        score += 0.1
+    if _EXAMPLE.search(sentence):
+        score -= 0.15  # a worked example answers less directly than the rule it illustrates
+    return score
+
+
+def names_channel(sentence: str) -> bool:
+    """The sentence names where to go next (pendamping, 171, Dinas Sosial, desa, puskesmas ...)."""
+    return bool(_CHANNEL.search(sentence))
