@@ -29,6 +29,8 @@ class Classification:
     scam: bool = False  # mentions a scam pattern: warn, then answer from the guidelines
     mixed: bool = False  # a program question about the user's own family: answer and offer the status check
     rating: str | None = None  # for feedback: "up" or "down"
+    misconduct: bool = False  # reports extortion, cuts or a kept card: say it is not allowed and where to report
+    question: str | None = None  # the real question left after an injected instruction was stripped
 
 
 def normalize(text: str) -> str:
@@ -74,7 +76,13 @@ _OFF_TOPIC_RE = re.compile(
 def classify(text: str, *, in_status_flow: bool = False) -> Classification:
     """Decide what the user wants. Safety checks come first so they cannot be bypassed."""
     norm = normalize(text)
-    if safety.is_injection(norm) or safety.is_data_fishing(norm):
+    if safety.is_data_fishing(norm):
+        return Classification(Intent.INJECTION)
+    if safety.is_injection(norm):
+        # an injection wrapped around a real question: answer the question, never the injected figure
+        question = safety.strip_injection(text)
+        if question and mentions_domain(question) and not safety.is_data_fishing(normalize(question)):
+            return Classification(Intent.PROGRAM_QUESTION, question=question)
         return Classification(Intent.INJECTION)
     if _CANCEL_RE.match(norm):
         return Classification(Intent.CANCEL)
@@ -89,6 +97,9 @@ def classify(text: str, *, in_status_flow: bool = False) -> Classification:
     if _THANKS_RE.match(norm):
         return Classification(Intent.FEEDBACK)  # thanks: acknowledged, not stored as a rating
     scam = safety.is_scam_related(norm)
+    misconduct = safety.is_misconduct_report(norm)
+    if misconduct:
+        return Classification(Intent.PROGRAM_QUESTION, scam=scam, misconduct=True)
     words = len(norm.split())
     how_to = bool(_HOW_TO_RE.search(norm))
     if not scam and not how_to and _STATUS_RE.search(norm) and words <= 8:
@@ -177,7 +188,9 @@ def is_follow_up(text: str, previous_question: str | None) -> bool:
         len(words) <= 3 and not entities and not DOMAIN_RE.search(norm) and not _OFF_TOPIC_RE.search(norm)
         and (text.strip().endswith("?") or words[-1] in _QUESTION_PARTICLES)
     )
-    return (starts_with_connector or only_entities or refers_back or bare_question) and not self_contained
+    # "itu maksudnya apa ya?", "isiannya apa aja disitu?": a short question with no topic of its own
+    topicless = len(words) <= 8 and not DOMAIN_RE.search(norm) and not _OFF_TOPIC_RE.search(norm)
+    return (starts_with_connector or only_entities or refers_back or bare_question or topicless) and not self_contained
 
 
 def _strip_spans(text: str, spans: list[_Span]) -> str:

@@ -259,19 +259,23 @@ class ConversationService:
 
     def _program_question(self, text: str, c: Classification, memory: Memory, role: str,
                           audience: str) -> _Outcome:
+        text = c.question or text
         previous = memory.last_question
         follow_up = is_follow_up(text, previous)
         resolved = rewrite_follow_up(text, previous) if follow_up and previous else text
         query = redact_nik(resolved)
-        answer = self._kb.ask(query, audience=audience)
+        answer = self._kb.ask(query, audience=audience) if not (c.scam or c.misconduct) else Answer("", True)
         extra = {"follow_up": follow_up, "scam_warning": c.scam, "offers_status_check": c.mixed,
+                 "misconduct": c.misconduct, "injection_stripped": c.question is not None,
                  "degraded": answer.degraded}
-        if c.scam:
-            if answer.refused:
-                answer = self._kb.ask(f"penipuan bansos {query}", audience=audience)
-            parts = [self._texts.get("scam_warning")] + ([answer.text] if not answer.refused else [])
+        if c.scam or c.misconduct:
+            # answered from the scam and misuse guidance, whatever else the message mentions
+            answer = self._kb.ask(f"penipuan bansos {query}", audience=audience)
+            extra["degraded"] = answer.degraded
+            warning = self._texts.get("scam_warning" if c.scam else "misconduct_warning")
+            parts = [warning] + ([answer.text] if not answer.refused else [])
             suggestions: tuple[str, ...] = (self._texts.get("suggest_scam"), self._texts.get("suggest_schedule"),
-                           self._status_suggestion(role))
+                                            self._status_suggestion(role))
             return self._answered(answer, "\n\n".join(parts), False, suggestions, resolved, extra)
         in_scope = has_domain_words(resolved)
         if not answer.refused and not in_scope and answer.confidence < self._off_topic_min_confidence:

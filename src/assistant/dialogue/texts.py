@@ -55,6 +55,7 @@ TEXT_KEYS: dict[str, frozenset[str]] = {
     "status_not_eligible_others": frozenset({"programs"}),
     "status_no_programs": _NONE,
     "scam_warning": _CHANNELS,
+    "misconduct_warning": _NONE,
     "decline_unknown": _CHANNELS,
     "out_of_scope": _CHANNELS,
     "injection_declined": _NONE,

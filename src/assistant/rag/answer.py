@@ -34,7 +34,7 @@ _Row = tuple[int, ScoredChunk, int, str]  # hit rank, hit, sentence position in 
 _UNKNOWN_WEIGHT = 1.5
 _REDUNDANCY = 0.5  # how much a sentence loses for repeating one already chosen
 _DENSE_FLOOR, _DENSE_CEIL = 0.80, 0.90  # e5 cosines bunch near 0.8 even for unrelated text
-_SEMANTIC_WEIGHT = 0.5  # weight of question-sentence similarity against the lexical score
+_SEMANTIC_WEIGHT = 0.2  # weight of question-sentence similarity against the lexical score
 _LIFT_SCALE = 0.09  # a sentence this far above the background similarity counts as fully similar
 _PEAK_FLOOR, _PEAK_SPAN = 0.045, 0.05  # the best sentence's lift turned into decline evidence
 _LIST_CAP = {"citizen": 6, "facilitator": 8}
@@ -177,7 +177,7 @@ class ExtractiveAnswerer:
             own = _weight(question_tokens & tokens, self._vocabulary) / total
             context = _weight((question_tokens & heading) - tokens, self._vocabulary) / total
             score = own + 0.35 * context + 0.12 / (1 + rank) + _SEMANTIC_WEIGHT * _clip(lift / _LIFT_SCALE)
-            score += cues.bonus(sentence, shape, terms, question_tokens & tokens)
+            score += cues.bonus(sentence, shape, terms)
             if hit.chunk.audience == audience:
                 score += 0.03
             out.append(_Candidate(sentence, rank, hit, position, score, tokens, lift))
@@ -202,66 +202,74 @@ class ExtractiveAnswerer:
             chosen.append(best)
         return chosen  # best first: a citizen reading one line gets the most direct answer
 
-    def _section(self, candidates: list[_Candidate], cap: int, limit: int) -> tuple[list[_Candidate], bool]:
-        """A list or procedure: the best sentence, then the rest of its section in document order.
+    def _with_section(
+        self, chosen: list[_Candidate], candidates: list[_Candidate], cap: int
+    ) -> tuple[list[_Candidate], bool]:
+        """A list or procedure: the direct answers, then the rest of the best sentence's section.
 
         The guidelines hold a list as consecutive sentences of one section ("Faktor risiko pertama
-        ...", "Faktor risiko kedua ..."), so the whole section is the complete list. Sentences of the
-        section that have little to do with the question stay out; when the section gives fewer than
-        ``limit`` sentences, the best of the other chunks fill up. Returns the sentences and whether
-        the list was cut at ``cap``.
+        ...", "Faktor risiko kedua ..."), so that section, in document order, completes the list.
+        Sentences of the section with little to do with the question stay out. Returns the
+        sentences and whether the list was cut at ``cap``.
         """
-        best = max(candidates, key=lambda c: c.score)
+        if not chosen:
+            return chosen, False
+        best = chosen[0]
         same = sorted((c for c in candidates if c.hit.chunk.chunk_id == best.hit.chunk.chunk_id), key=lambda c: c.position)
-        rest = [c for c in same if c is not best and c.score >= 0.3 * best.score]
-        chosen = [best] + rest[: cap - 1]
-        if len(chosen) < limit:
-            return self._select(candidates, limit, chosen), False
-        return chosen, len(rest) > cap - 1
+        rest = [c for c in same if c not in chosen and c.score >= 0.3 * best.score]
+        room = max(0, cap - len(chosen))
+        return chosen + rest[:room], len(rest) > room
 
-    def _compound(
-        self, shape: QuestionShape, candidates: list[_Candidate], audience: str, limit: int
-    ) -> list[_Candidate]:
+    def _part_pick(self, part: str, candidates: list[_Candidate], chosen: list[_Candidate]) -> list[_Candidate]:
+        """The best sentence for one part of a compound question (and, for a list part, what follows it)."""
+        part_tokens, _ = self._resolve(part)
+        pool = [c for c in candidates if c not in chosen]
+        if not part_tokens or not pool:
+            return []
+        total = _weight(part_tokens, self._vocabulary) or 1.0
+        shape = question_shape(part)
+        terms = cues.asked_terms(part)
+        lifts = self._lifts(part, [c.text for c in pool])
+        scores = [
+            _weight(part_tokens & c.tokens, self._vocabulary) / total + _SEMANTIC_WEIGHT * _clip(lift / _LIFT_SCALE)
+            + cues.bonus(c.text, shape, terms) + 0.05 / (1 + c.hit_rank)
+            for c, lift in zip(pool, lifts, strict=True)
+        ]
+        best = pool[max(range(len(pool)), key=lambda i: (scores[i], -i))]
+        picked = [best]
+        if shape.has(LIST) and not shape.has(AMOUNT):  # "cair bulan apa saja": the list that follows
+            picked += [c for c in pool if c.hit.chunk.chunk_id == best.hit.chunk.chunk_id
+                       and c.position > best.position][:3]
+        return picked
+
+    def _compound(self, shape: QuestionShape, candidates: list[_Candidate], limit: int) -> list[_Candidate]:
         """Both halves of "berapa untuk anak SD dan kapan cairnya?": the best sentence for each part."""
         chosen: list[_Candidate] = []
         for part in shape.parts:
-            part_tokens, _ = self._resolve(part)
-            if not part_tokens:
-                continue
-            total = _weight(part_tokens, self._vocabulary) or 1.0
-            part_shape = question_shape(part)
-            lifts = self._lifts(part, [c.text for c in candidates])
-            terms = cues.asked_terms(part)
-
-            def part_score(c: _Candidate, lift: float) -> float:
-                own = _weight(part_tokens & c.tokens, self._vocabulary) / total
-                bonus = cues.bonus(c.text, part_shape, terms, part_tokens & c.tokens)
-                return own + _SEMANTIC_WEIGHT * _clip(lift / _LIFT_SCALE) + bonus + 0.05 / (1 + c.hit_rank)
-
-            scored = sorted(
-                ((part_score(c, lift), i) for i, (c, lift) in enumerate(zip(candidates, lifts, strict=True))
-                 if c not in chosen),
-                reverse=True,
-            )
-            if scored:
-                best = candidates[scored[0][1]]
-                chosen.append(best)
-                if part_shape.has(LIST) and not part_shape.has(AMOUNT):  # "cair bulan apa saja": the whole list
-                    chosen += [c for c in candidates if c.hit.chunk.chunk_id == best.hit.chunk.chunk_id
-                               and c not in chosen and c.position > best.position][:3]
+            chosen += self._part_pick(part, candidates, chosen)
         return self._select(candidates, max(limit, len(chosen)), chosen)
 
     def _compose(
-        self, shape: QuestionShape, candidates: list[_Candidate], audience: str
+        self, question: str, shape: QuestionShape, candidates: list[_Candidate], audience: str
     ) -> tuple[list[_Candidate], bool]:
         limit = (
             self._settings.max_sentences_facilitator if audience == "facilitator" else self._settings.max_sentences_citizen
         )
         if shape.compound:
-            return self._compound(shape, candidates, audience, limit), False
+            return self._compound(shape, candidates, limit), False
+        chosen = self._select(candidates, limit)
+        cap = max(limit, _LIST_CAP.get(audience, limit))
         if (shape.has(LIST) or shape.has(PROCEDURE)) and not shape.has(AMOUNT):
-            return self._section(candidates, max(limit, _LIST_CAP.get(audience, limit)), limit)
-        return self._select(candidates, limit), False
+            return self._with_section(chosen, candidates, cap)
+        if chosen and cues.enumerates(chosen[0].text):  # "Termin pertama ...": the rest of the series too
+            return self._with_section(chosen, candidates, cap)
+        if shape.has(DEFINITION):
+            terms = cues.asked_terms(question)
+            if not any(cues.expands(c.text, terms) for c in chosen):
+                spelled = [c for c in candidates if cues.expands(c.text, terms)]
+                if spelled:  # what the letters stand for, after what the term means
+                    chosen.append(max(spelled, key=lambda c: c.score))
+        return chosen, False
 
     @staticmethod
     def _next_step(chosen: list[_Candidate], candidates: list[_Candidate]) -> list[_Candidate]:
@@ -305,7 +313,7 @@ class ExtractiveAnswerer:
             confidence = max(confidence, _clip((peak - _PEAK_FLOOR) / _PEAK_SPAN))
         if confidence < self._bar(question, question_tokens) or not candidates:
             return Answer(DECLINE_TEXT, True, (), confidence, tuple(hits), (time.perf_counter() - started) * 1000)
-        chosen, cut = self._compose(shape, candidates, audience)
+        chosen, cut = self._compose(question, shape, candidates, audience)
         chosen += self._next_step(chosen, candidates)
         # chunks found by sentence search are retrieved too: they join the hits the citations point to
         found = {c.hit.chunk.chunk_id: c.hit for c in chosen if c.hit_rank >= self._max_hits}

@@ -13,6 +13,7 @@ from assistant.rag.text import normalize, stop_words
 
 _DIGITS = re.compile(r"\d")
 _DEFINES = re.compile(r"\b(?:adalah|yaitu|ialah|merupakan|berarti|singkatan dari|kepanjangan(?:nya)?|artinya)\b")
+_EXPANSION_ONLY = re.compile(r"\bsingkatan dari\b|\bkepanjangan\w*\b", re.I)
 _CAUSE = re.compile(
     r"\b(?:karena|sebab|akibat|jika|bila|apabila|kalau|sehingga|agar|supaya|tujuan(?:nya)?|alasan(?:nya)?)\b", re.I
 )
@@ -54,7 +55,7 @@ def defines(sentence: str, shape: QuestionShape, terms: tuple[str, ...]) -> bool
     return _expands_term(sentence, terms) if shape.has(EXPANSION) else _defines_term(sentence, terms)
 
 
-def bonus(sentence: str, shape: QuestionShape, terms: tuple[str, ...], shared: frozenset[str]) -> float:
+def bonus(sentence: str, shape: QuestionShape, terms: tuple[str, ...]) -> float:
     """Extra score for a sentence that has the form the question asks for."""
     score = 0.0
     if shape.has(AMOUNT) and _DIGITS.search(sentence):
@@ -62,12 +63,26 @@ def bonus(sentence: str, shape: QuestionShape, terms: tuple[str, ...], shared: f
     if shape.has(EXPANSION) and _expands_term(sentence, terms):
         score += 0.5
     elif shape.has(DEFINITION) and _defines_term(sentence, terms):
-        score += 0.3
+        # what a term means says more than what its letters stand for
+        score += 0.1 if _EXPANSION_ONLY.search(sentence) else 0.3
     if shape.has(REASON) and _CAUSE.search(sentence):
         score += 0.1
     if _EXAMPLE.search(sentence):
         score -= 0.15  # a worked example answers less directly than the rule it illustrates
     return score
+
+
+def expands(sentence: str, terms: tuple[str, ...]) -> bool:
+    """The sentence spells out one of ``terms`` (see ``_expands_term``)."""
+    return _expands_term(sentence, terms)
+
+
+_ORDINAL = re.compile(r"\b(?:pertama|kedua|ketiga|keempat|kelima|keenam|ketujuh|first|second|third)\b", re.I)
+
+
+def enumerates(sentence: str) -> bool:
+    """The sentence is one item of a numbered series ("Termin kedua ...", "Langkah ketiga ...")."""
+    return bool(_ORDINAL.search(sentence))
 
 
 def names_channel(sentence: str) -> bool:

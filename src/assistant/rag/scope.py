@@ -20,7 +20,8 @@ PROGRAM_RE = re.compile(
     r"\b(?:pkh|bansos|kks|kpm|dtsen|dtks|desil|stunting|krs|posyandu|tamasya|daycare|day care|sembako|bpnt"
     r"|pip|kip|pbi|jkn|bpjs kesehatan|bkl|atensi|genting|elsimil|sidaya|kemensos|bkkbn|kemendukbangga|p2k2"
     r"|himbara|dinsos|dinas sosial|graduasi|aslut|tpk|hpk|sekolah lansia|cek bansos|bantuan sosial"
-    r"|pendamping pkh|keluarga harapan|kesejahteraan sosial|perlinsos)\w*"
+    r"|pendamping pkh|keluarga harapan|kesejahteraan sosial|perlinsos|nik|ktp|dukcapil|kartu keluarga|lansia|balita"
+    r"|ibu hamil|disabilitas)\w*"
 )
 DOMAIN_RE = re.compile(
     r"\b(?:pkh|bansos|bantuan|kks|kpm|dtsen|dtks|desil|stunting|krs|posyandu|puskesmas|lansia|lanjut usia|tamasya"
