@@ -84,6 +84,19 @@ class TestRegistryContract:
         assert got == sorted(hs, key=lambda h: h.kk)
         assert [h.kk for h in reg.iter_households(batch_size=2, after=got[4].kk)] == [got[5].kk, got[6].kk]
 
+    def test_stream_one_region_by_code_prefix_with_cursor(self, backend):
+        reg, _ = backend
+        regions = ["320401", "320402", "320501", "330101", "320401", "320402", "3204"]
+        hs = [household(*couple(30 + i), region=r) for i, r in enumerate(regions)]
+        reg.add_households(hs)
+        inside = sorted((h for h in hs if h.region_code.startswith("3204")), key=lambda h: (h.region_code, h.kk))
+        got = list(reg.iter_region("3204", batch_size=2))
+        assert got == inside and reg.count_region("3204") == len(inside) == 5
+        assert [h.kk for h in reg.iter_region("3204", batch_size=2, after=got[2].kk)] == [h.kk for h in inside[3:]]
+        assert list(reg.iter_region("320402")) == [h for h in inside if h.region_code == "320402"]
+        assert list(reg.iter_region("35")) == [] and reg.count_region("35") == 0
+        assert reg.count_region("") == len(hs)
+
     def test_audit_is_written_to_the_registry_database(self, backend):
         reg, store = backend
         reg.record_audit(AuditEntry("fasilitator-1", "facilitator", "3204********0001", "facilitator_lookup", "ok"))
@@ -97,7 +110,7 @@ def test_migrations_are_versioned_and_idempotent(tmp_path):
     reg = SqlRegistry.sqlite(tmp_path / "r.sqlite3")
     reg.migrate()
     with reg.engine.connect() as conn:
-        assert conn.execute(sa.text("select version_num from alembic_version")).scalar() == "0001"
+        assert conn.execute(sa.text("select version_num from alembic_version")).scalar() == "0002"
         tables = set(sa.inspect(conn).get_table_names())
     assert {"households", "members", "enrollments", "audit_log", "alembic_version"} <= tables
     reg.close()
@@ -108,7 +121,7 @@ def test_postgres_schema_via_migrations():
     with postgres_schema() as schema:
         reg = SqlRegistry(PG_URL, schema=schema)
         with reg.engine.connect() as conn:
-            assert conn.execute(sa.text("select version_num from alembic_version")).scalar() == "0001"
+            assert conn.execute(sa.text("select version_num from alembic_version")).scalar() == "0002"
             found = conn.execute(sa.text(
                 "select count(*) from information_schema.tables where table_schema = :s"), {"s": schema}).scalar()
         assert found == 5

@@ -69,6 +69,19 @@ class HttpRegistry:
                 yield self._household(record)
             cursor = data.get("next_after")
 
+    def iter_region(self, region: str, batch_size: int = 1000, after: str = "") -> Iterator[Household]:
+        cursor: str | None = after
+        while cursor is not None:
+            response = self._call("GET", "/v1/households",
+                                  params={"region": region, "after": cursor, "limit": min(batch_size, 1000)})
+            data = response.json()
+            for record in data.get("households", []):
+                yield self._household(record)
+            cursor = data.get("next_after")
+
+    def count_region(self, region: str) -> int:
+        return int(self._call("GET", "/v1/households/count", params={"region": region}).json()["count"])
+
     def record_audit(self, entry: AuditEntry) -> None:
         body = {"actor": entry.actor, "role": entry.role, "nik_masked": entry.nik_masked,
                 "purpose": entry.purpose, "outcome": entry.outcome, "at": entry.at}

@@ -56,15 +56,29 @@ def _handler(registry: Registry, token: str | None) -> type[BaseHTTPRequestHandl
             url = urlsplit(self.path)
             if url.path == "/v1/health":
                 return self._send(200, {"status": "ok"})
+            query = parse_qs(url.query)
+            region = query.get("region", [""])[0]
+            if region and not region.isdigit():
+                return self._send(422, {"error": "invalid_region"})
+            if url.path == "/v1/households/count":
+                return self._send(200, {"count": registry.count_region(region)})
             if url.path != "/v1/households":
                 return self._send(404, {"error": "no_route"})
-            query = parse_qs(url.query)
             after = query.get("after", [""])[0]
             try:
                 limit = max(1, min(int(query.get("limit", ["1000"])[0]), 1000))
             except ValueError:
                 return self._send(422, {"error": "invalid_limit"})
             page = []
+            if region:
+                # region pages: the cursor is the last KK; the region's stream is in (region_code, kk) order
+                for h in registry.iter_region(region, batch_size=limit + 1, after=after):
+                    page.append(household_to_dict(h))
+                    if len(page) > limit:
+                        break
+                more = len(page) > limit
+                page = page[:limit]
+                return self._send(200, {"households": page, "next_after": page[-1]["kk"] if more else None})
             for h in registry.iter_households(batch_size=limit + 1, after=after):
                 page.append(household_to_dict(h))
                 if len(page) > limit:

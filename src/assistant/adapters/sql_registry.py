@@ -162,6 +162,39 @@ class SqlRegistry:
             yield from page
             last = kks[-1]
 
+    def iter_region(self, region: str, batch_size: int = 1000, after: str = "") -> Iterator[Household]:
+        """Households of a region (code prefix) in (region_code, kk) order, keyset-paged on the composite index."""
+        lo, hi = _prefix_range(region)
+        key = sa.tuple_(households.c.region_code, households.c.kk)
+        last: tuple[str, str] | None = None
+        if after:
+            with self.engine.connect() as conn:
+                code = conn.execute(sa.select(households.c.region_code).where(households.c.kk == after)).scalar()
+            last = (code, after) if code is not None else (lo, after)
+        while True:
+            query = sa.select(households.c.region_code, households.c.kk).where(
+                households.c.region_code >= lo, households.c.region_code < hi)
+            if last is not None:
+                query = query.where(key > sa.tuple_(sa.literal(last[0]), sa.literal(last[1])))
+            query = query.order_by(households.c.region_code, households.c.kk).limit(batch_size)
+            try:
+                with self.engine.connect() as conn:
+                    keys = conn.execute(query).all()
+                    if not keys:
+                        return
+                    page = self._load(conn, [k.kk for k in keys])
+            except OperationalError as exc:
+                raise RegistryUnavailableError("Registri sedang tidak dapat dihubungi. Coba lagi nanti.") from exc
+            yield from page
+            last = (keys[-1].region_code, keys[-1].kk)
+
+    def count_region(self, region: str) -> int:
+        lo, hi = _prefix_range(region)
+        query = sa.select(sa.func.count()).select_from(households).where(
+            households.c.region_code >= lo, households.c.region_code < hi)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
     def record_audit(self, entry: AuditEntry) -> None:
         at = entry.at or datetime.now(UTC).isoformat(timespec="milliseconds")
         row = {"at": at, "actor": entry.actor[:120], "role": entry.role, "nik_masked": entry.nik_masked,
@@ -245,6 +278,11 @@ class SqlRegistry:
             for r in h_rows
         }
         return [result[kk] for kk in kks if kk in result]
+
+
+def _prefix_range(region: str) -> tuple[str, str]:
+    """Region codes are digits: every code starting with ``region`` lies in [region, region + ":")."""
+    return region, region + ":"
 
 
 def _rows(batch: Sequence[Household]) -> tuple[list[tuple], list[tuple], list[tuple]]:

@@ -22,7 +22,9 @@ from assistant.models import DecisionStatus, Dispute, DisputedOutcome, ProgramDe
 def with_disputes(decision: ProgramDecision, rule_ids: Sequence[str],
                   decide: Callable[[Parameters], ProgramDecision], on: date, p: Parameters) -> ProgramDecision:
     """``decision`` plus a Dispute (and a leading reason) for each disputed parameter that matters here."""
-    names = dict.fromkeys(n for r in rule_ids for n in RULES[r].parameters)
+    names = p.disputed_among(tuple(dict.fromkeys(n for r in rule_ids for n in RULES[r].parameters)))
+    if not names:
+        return decision
     disputes = [d for n in names if (d := _dispute(p.get(n), decision, rule_ids, decide, on, p)) is not None]
     if not disputes:
         return decision
@@ -33,7 +35,7 @@ def with_disputes(decision: ProgramDecision, rule_ids: Sequence[str],
 
 def _dispute(param: Parameter, decision: ProgramDecision, rule_ids: Sequence[str],
              decide: Callable[[Parameters], ProgramDecision], on: date, p: Parameters) -> Dispute | None:
-    if not param.disputed or not p.in_force(param.name, on):
+    if not p.in_force(param.name, on):
         return None
     used = p.value(param.name, on)
     outcomes = [DisputedOutcome(used, decision.status, decision.annual_amount, param.reference)]

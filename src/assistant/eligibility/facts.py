@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from typing import Any
@@ -16,8 +17,9 @@ def parse_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def age_on(birth_date: str | None, on: date) -> int | None:
-    """Completed years on ``on``; None when the birth date is not recorded."""
+    """Completed years on ``on``; None when the birth date is not recorded (memoised: pure, asked often)."""
     birth = parse_date(birth_date)
     if birth is None:
         return None

@@ -54,9 +54,23 @@ class Parameters:
 
     def __init__(self, params: dict[str, Parameter]) -> None:
         self._params = params
+        self._at: dict[tuple[str, date], Any] = {}  # values are immutable per (name, date): memoised
+        self._disputed_in: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def value(self, name: str, on: date) -> Any:
-        return self.get(name).at(on)
+        key = (name, on)
+        try:
+            return self._at[key]
+        except KeyError:
+            value = self._at[key] = self.get(name).at(on)
+            return value
+
+    def disputed_among(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """Which of ``names`` are disputed (memoised: the engine asks this for every household)."""
+        found = self._disputed_in.get(names)
+        if found is None:
+            found = self._disputed_in[names] = tuple(n for n in names if self.get(n).disputed)
+        return found
 
     def in_force(self, name: str, on: date) -> bool:
         return any(start <= on for start, _ in self.get(name).values)
