@@ -30,6 +30,7 @@ from assistant.ports import (
 from assistant.privacy import KeyedHasher, load_or_create_secret
 from assistant.rag.llm_stats import LlmStats
 from assistant.settings import Settings
+from assistant.worklists.access import WorklistAccess
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +57,14 @@ class Services:
         key_store: KeyStore | None = None,
         conversation: Conversation | None = None,
         hasher: KeyedHasher | None = None,
+        worklists: WorklistAccess | None = None,
     ) -> None:
         self.settings = settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         given = {"embedder": embedder, "index": index, "knowledge": knowledge, "state": state,
                  "registry": registry, "household_lookup": household_lookup, "journal": journal,
                  "key_store": key_store, "conversation": conversation,
-                 "hasher": hasher}
+                 "hasher": hasher, "worklists": worklists}
         # A given part takes the place of the lazily built one (cached_property reads the instance dict first).
         self.__dict__.update({name: part for name, part in given.items() if part is not None})
 
@@ -161,6 +163,10 @@ class Services:
             hasher=self.hasher,
             backoff=backoff_policy(self.settings),
         )
+
+    @cached_property
+    def worklists(self) -> WorklistAccess:
+        return WorklistAccess(self.registry, self.eligibility_parameters)
 
     @cached_property
     def journal(self) -> Journal:

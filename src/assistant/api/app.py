@@ -18,7 +18,7 @@ from assistant.api.errors import install_error_handlers
 from assistant.api.metrics import ApiMetrics
 from assistant.api.middleware import RequestContextMiddleware
 from assistant.api.ratelimit import FixedWindowLimiter
-from assistant.api.routes import admin, chat, eligibility, health, search
+from assistant.api.routes import admin, chat, eligibility, health, search, worklists
 from assistant.ports import KeyStore
 from assistant.services import Services
 
@@ -90,7 +90,7 @@ def create_app(services: Services, *, key_store: KeyStore | None = None) -> Fast
     max_body = settings.api.max_message_chars * 6 + 4096
     app.add_middleware(RequestContextMiddleware, metrics=metrics, max_body_bytes=max_body)
     install_error_handlers(app)
-    for module in (chat, search, eligibility, admin, health):
+    for module in (chat, search, eligibility, worklists, admin, health):
         app.include_router(module.router)
     if webhook is not None:
         app.include_router(webhook.router())

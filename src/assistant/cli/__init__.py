@@ -18,6 +18,7 @@ from assistant.settings import Settings
 
 COMMAND_MODULES = (
     "assistant.cli.registry_commands",
+    "assistant.cli.worklist_commands",
     "assistant.cli.rag_commands",
     "assistant.cli.eval_commands",
     "assistant.cli.api_commands",
