@@ -58,6 +58,9 @@ class SqlRegistry:
         if self.dialect == "postgresql":
             # A hung or unreachable server must not hold a worker thread: bounded connect and statements.
             options = [f"-cstatement_timeout={int(statement_timeout * 1000)}"]
+            given = sa.engine.make_url(self.url).query.get("options")  # connect_args would replace the URL's
+            if given:
+                options.append(given if isinstance(given, str) else " ".join(given))
             if schema:
                 options.append(f"-csearch_path={schema}")
             connect_args["options"] = " ".join(options)
