@@ -22,8 +22,8 @@ from assistant.eligibility.parameters import Parameters
 from assistant.errors import AccessDeniedError, InputError, NotFoundError
 from assistant.models import AuditEntry, Household
 from assistant.ports import Registry
+from assistant.privacy import mask_nik
 from assistant.registry.access import parse_as_of, today_in_jakarta
-from assistant.registry.nik import mask_nik
 from assistant.worklists.evaluate import evaluate_worklist
 from assistant.worklists.rows import (
     CSV_COLUMNS,

@@ -11,7 +11,7 @@ from assistant.eligibility.facts import add_years, age_on, label, rupiah
 from assistant.eligibility.parameters import Parameters
 from assistant.eligibility.services import pbi_desil, sembako_desil
 from assistant.models import DecisionStatus, Household, Member, MissingField, ProgramDecision, Reason
-from assistant.registry.nik import mask_nik
+from assistant.privacy import mask_nik
 from assistant.worklists.rows import GapField, WorklistKind, WorklistRow
 
 S = DecisionStatus
