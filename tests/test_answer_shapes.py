@@ -7,7 +7,7 @@ import pytest
 
 from assistant.adapters.fakes import HashEmbedder
 from assistant.dialogue import safety
-from assistant.dialogue.intents import Intent, classify, normalize
+from assistant.dialogue.intents import Intent, classify, fold_message
 from assistant.rag.question_types import AMOUNT, DEFINITION, EXPANSION, LIST, question_shape
 from assistant.rag.sentences import SentenceVectors
 
@@ -40,13 +40,13 @@ def test_sentence_vectors_are_stored_and_reloaded(tmp_path) -> None:
     ],
 )
 def test_misconduct_reports_are_recognised(text: str) -> None:
-    assert safety.is_misconduct_report(normalize(text))
+    assert safety.is_misconduct_report(fold_message(text))
     assert classify(text).misconduct
 
 
 def test_ordinary_questions_are_not_misconduct() -> None:
     for text in ("kapan pkh cair di desa kami?", "brp bantuan pkh utk bumil per tahap?"):
-        assert not safety.is_misconduct_report(normalize(text))
+        assert not safety.is_misconduct_report(fold_message(text))
 
 
 def test_another_persons_records_are_declined_but_reporting_them_is_not() -> None:
@@ -57,8 +57,8 @@ def test_another_persons_records_are_declined_but_reporting_them_is_not() -> Non
 
 def test_money_requests_and_claim_links_are_scams() -> None:
     for text in ("I won bansos but I have to pay a processing fee first", "ada link buat klaim bansos, klik aja"):
-        assert safety.is_scam_related(normalize(text))
-    assert not safety.is_scam_related(normalize("Siapa pemenang Piala Dunia 2022?"))
+        assert safety.is_scam_related(fold_message(text))
+    assert not safety.is_scam_related(fold_message("Siapa pemenang Piala Dunia 2022?"))
 
 
 def test_injection_around_a_real_question_keeps_the_question() -> None:

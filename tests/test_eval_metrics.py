@@ -11,11 +11,11 @@ from assistant.evaluation.metrics import (
     citations_valid,
     failed_run,
     first_distinct,
+    fold_case_and_space,
     forbidden_found,
     hit_at_k,
     missing_groups,
     nearest_rank_percentile,
-    normalize,
     reciprocal_rank,
     refusal_precision_recall,
     summarize,
@@ -26,8 +26,8 @@ from tests.support.eval_keys import ISSUE_SUMMARY_KEYS
 # --------------------------------------------------------------------------- matching
 
 
-def test_normalize_folds_case_and_removes_all_whitespace():
-    assert normalize("Rp 3.000.000\n per\u00a0 Tahun") == "rp3.000.000pertahun"
+def test_matching_folds_case_and_removes_all_whitespace():
+    assert fold_case_and_space("Rp 3.000.000\n per\u00a0 Tahun") == "rp3.000.000pertahun"
 
 
 def test_matching_is_case_and_whitespace_insensitive_only():

@@ -29,6 +29,7 @@ def server(tmp_path_factory):
     _, token = ApiKeyStore(data_dir / "keys.sqlite3").create(name="fasil", role="facilitator", regions=["3204"])
     proc = UvicornProcess(data_dir, data_dir / "uvicorn.log")
     proc.token = token
+    proc.log_path = data_dir / "uvicorn.log"
     yield proc
     proc.stop()
 
@@ -125,3 +126,24 @@ def test_facilitator_status_check_form(server, page):
     page.click("#status-form button")
     expect(page.locator("#status-result")).to_contain_text("luar wilayah")
     page.screenshot(path="/tmp/webchat-status.png", full_page=True)
+
+
+def test_family_status_form_sends_nik_and_kk_through_the_chat_and_keeps_neither(server, page):
+    page.goto(server.url + "/")
+    page.click("#self-check summary")
+    page.fill("#citizen-nik", "3204 0101 0190 0001")
+    page.fill("#citizen-kk", "1234")
+    page.click("#citizen-status-form button")
+    expect(page.locator("#citizen-status-result")).to_contain_text("16 angka")  # checked before anything is sent
+
+    page.fill("#citizen-kk", "32.04.01.010125.0001")
+    with page.expect_request("**/v1/chat") as sent:
+        page.click("#citizen-status-form button")
+    body = sent.value.post_data_json
+    assert body["message"] == "cek status NIK 3204010101900001 KK 3204010101250001"
+    assert body["user_id"].startswith("web-")
+    expect(page.locator("#citizen-status-result")).to_contain_text("Maaf")  # the scripted service's reply
+    assert page.input_value("#citizen-nik") == "" and page.input_value("#citizen-kk") == ""
+    logged = server.log_path.read_text(encoding="utf-8")
+    assert "conversation got: cek status NIK 3204********0001 KK 3204********0001" in logged  # masked in the log
+    assert "3204010101250001" not in logged and "3204010101900001" not in logged

@@ -33,7 +33,7 @@ class Classification:
     question: str | None = None  # the real question left after an injected instruction was stripped
 
 
-def normalize(text: str) -> str:
+def fold_message(text: str) -> str:
     """Lowercase, unify separators and collapse whitespace; keeps digits and letters only."""
     text = text.lower().replace("’", "'")
     text = re.sub(r"[^\w\s/-]", " ", text)
@@ -75,13 +75,13 @@ _OFF_TOPIC_RE = re.compile(
 
 def classify(text: str, *, in_status_flow: bool = False) -> Classification:
     """Decide what the user wants. Safety checks come first so they cannot be bypassed."""
-    norm = normalize(text)
+    norm = fold_message(text)
     if safety.is_data_fishing(norm):
         return Classification(Intent.INJECTION)
     if safety.is_injection(norm):
         # an injection wrapped around a real question: answer the question, never the injected figure
         question = safety.strip_injection(text)
-        if question and mentions_domain(question) and not safety.is_data_fishing(normalize(question)):
+        if question and mentions_domain(question) and not safety.is_data_fishing(fold_message(question)):
             return Classification(Intent.PROGRAM_QUESTION, question=question)
         return Classification(Intent.INJECTION)
     if _CANCEL_RE.match(norm):
@@ -173,7 +173,7 @@ def is_follow_up(text: str, previous_question: str | None) -> bool:
     """A short message that only makes sense against the previous question."""
     if not previous_question:
         return False
-    norm = normalize(text)
+    norm = fold_message(text)
     words = norm.split()
     if not words or len(words) > 7:
         return False
@@ -207,7 +207,7 @@ def rewrite_follow_up(text: str, previous_question: str) -> str:
     - A new aspect ("terus syaratnya apa?"): keep the new words and carry over the previous
       question's program and target group.
     """
-    norm = _CONNECTOR_RE.sub("", normalize(text)).strip()
+    norm = _CONNECTOR_RE.sub("", fold_message(text)).strip()
     new_entities = _find_entities(norm)
     body = _FILLER_RE.sub(" ", _strip_spans(norm, new_entities))
     body = re.sub(r"\s+", " ", body).strip()

@@ -3,7 +3,7 @@
 Definitions (also in docs/evaluation.md):
 
 * **Matching** of ``must_include`` / ``must_not_include`` strings is a substring test after
-  :func:`normalize`: case is folded (``str.casefold``) and *all* whitespace is removed from both
+  :func:`fold_case_and_space`: case is folded (``str.casefold``) and *all* whitespace is removed from both
   sides, so "Rp 3.000.000" matches "Rp3.000.000" and "dirumah" matches "di rumah". Nothing else is
   folded: punctuation and digits stay, so "3.000.000" does not match "3000000" (list both as
   alternatives of one group when both are acceptable).
@@ -64,21 +64,21 @@ _WHITESPACE = re.compile(r"\s+")
 # --------------------------------------------------------------------------- per case
 
 
-def normalize(text: str) -> str:
+def fold_case_and_space(text: str) -> str:
     """Fold case and remove every whitespace character (see the module docstring)."""
     return _WHITESPACE.sub("", text.casefold())
 
 
 def missing_groups(answer: str, groups: Sequence[Sequence[str]]) -> list[tuple[str, ...]]:
     """The ``must_include`` groups none of whose alternatives occurs in ``answer``."""
-    folded = normalize(answer)
-    return [tuple(group) for group in groups if not any(normalize(alt) in folded for alt in group)]
+    folded = fold_case_and_space(answer)
+    return [tuple(group) for group in groups if not any(fold_case_and_space(alt) in folded for alt in group)]
 
 
 def forbidden_found(answer: str, forbidden: Sequence[str]) -> list[str]:
     """The ``must_not_include`` strings that occur in ``answer``."""
-    folded = normalize(answer)
-    return [text for text in forbidden if normalize(text) in folded]
+    folded = fold_case_and_space(answer)
+    return [text for text in forbidden if fold_case_and_space(text) in folded]
 
 
 def expected_refusal(case: Case) -> bool:
