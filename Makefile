@@ -22,6 +22,7 @@ run: setup
 	$(BIN)/assistant serve
 
 test: $(STAMP)
+	bash deploy/ensure-postgres.sh
 	bash deploy/ensure-chromium.sh
 	$(BIN)/python -m pytest
 
