@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from assistant.input_text import text_problem
@@ -26,7 +26,18 @@ def _plain_text(value: str) -> str:
     return value
 
 
-PlainText = Annotated[str, AfterValidator(_plain_text)]
+# The same rule, stated in the OpenAPI schema for clients and schema-driven tests (documentation only:
+# the validator above decides, with its Indonesian message): no control characters, no lone surrogates.
+# Control characters as themselves (JSON escapes them), surrogates as regex escapes (UTF-8 cannot carry them).
+_PLAIN = "[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\\ud800-\\udfff]"
+_PLAIN_PATTERN = f"^{_PLAIN}*$"
+# ...and for a question: at least one character that is not white space.
+_QUESTION_PATTERN = f"^{_PLAIN}*[^\\s\x00-\x1f\x7f-\x9f\\ud800-\\udfff]{_PLAIN}*$"
+
+PlainText = Annotated[str, AfterValidator(_plain_text), WithJsonSchema({"type": "string", "pattern": _PLAIN_PATTERN})]
+Question = Annotated[
+    str, AfterValidator(_plain_text), WithJsonSchema({"type": "string", "pattern": _QUESTION_PATTERN, "minLength": 1})
+]
 
 
 class _Request(BaseModel):
@@ -45,7 +56,7 @@ class ChatRequest(_Request):
         },
     )
 
-    message: PlainText = Field(description="The question or message, at most `api.max_message_chars` characters.")
+    message: Question = Field(description="The question or message, at most `api.max_message_chars` characters.")
     user_id: str | None = Field(
         None, pattern=_ID, description="Stable, unguessable id of the person (keeps conversation memory)."
     )
@@ -147,7 +158,7 @@ class SearchRequest(_Request):
         json_schema_extra={"examples": [{"query": "syarat lansia PKH", "k": 5, "program": "pkh"}]},
     )
 
-    query: PlainText = Field(description="Search text.")
+    query: Question = Field(description="Search text.")
     k: int = Field(5, ge=1, le=20, description="How many passages to return.")
     program: str | None = Field(None, max_length=64, description="Only passages of this program (e.g. 'pkh').")
     audience: Literal["citizen", "facilitator", "both"] | None = Field(None, description="Only this audience.")

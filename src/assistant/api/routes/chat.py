@@ -30,7 +30,10 @@ from assistant.errors import AssistantError, NotFoundError
 from assistant.privacy import redact_nik
 from assistant.rag.streaming import DraftBuffer, streaming_to
 
-router = APIRouter(prefix="/v1", tags=["chat"])
+# Any route here may meet a malformed key (401) or a dependency that is down (503).
+router = APIRouter(
+    prefix="/v1", tags=["chat"], responses={401: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
+)
 log = logging.getLogger("assistant.api")
 
 _ERRORS: dict[int | str, dict[str, Any]] = {

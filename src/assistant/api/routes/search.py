@@ -8,7 +8,10 @@ from assistant.api.deps import CallerDep, ServicesDep
 from assistant.api.errors import PayloadTooLargeError
 from assistant.api.schemas import ErrorResponse, Passage, SearchRequest, SearchResponse
 
-router = APIRouter(prefix="/v1", tags=["search"])
+# Any route here may meet a malformed key (401) or a dependency that is down (503).
+router = APIRouter(
+    prefix="/v1", tags=["search"], responses={401: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
+)
 
 
 @router.post(
