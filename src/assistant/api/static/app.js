@@ -306,3 +306,76 @@ $("citizen-status-form").addEventListener("submit", async (event) => {
     out.textContent = "Cek status gagal. Periksa koneksi Anda.";
   }
 });
+
+// --- worklists for facilitators ---------------------------------------------------------------
+
+function worklistQuery(extra = {}) {
+  const params = new URLSearchParams({ region: $("worklist-region").value.trim() });
+  const asOf = $("worklist-as-of").value;
+  if (asOf) params.set("as_of", asOf);
+  params.set("within_months", $("worklist-months").value || "3");
+  for (const [k, v] of Object.entries(extra)) params.set(k, v);
+  return params;
+}
+
+function worklistTable(body) {
+  const table = el("table", { class: "worklist" });
+  const head = el("tr", {}, ...["#", "Keluarga", "Yang perlu dilakukan", "Prioritas", "Dokumen"].map((h) => el("th", {}, h)));
+  table.append(el("thead", {}, head));
+  const rows = el("tbody");
+  for (const r of body.rows) {
+    const who = el("td", {}, `KK ${r.kk}`, el("br"), `${r.head} (${r.head_nik})`, el("br"),
+      el("span", { class: "muted" }, `wilayah ${r.region_code} · desil ${r.desil === null ? "-" : r.desil}`));
+    const todo = el("td", {}, r.summary);
+    if (r.disputed.length) todo.append(el("p", { class: "warn" }, r.disputed.join(" ")));
+    const tr = el("tr", { "data-text": `${r.kk} ${r.head} ${r.region_code} ${r.summary} ${r.priority}`.toLowerCase() },
+      el("td", {}, String(r.rank)), who, todo, el("td", {}, r.priority), el("td", {}, r.sources.join(", ")));
+    rows.append(tr);
+  }
+  table.append(rows);
+  return table;
+}
+
+async function downloadWorklistCsv(kind) {
+  const res = await fetch(`/v1/worklists/${kind}?` + worklistQuery({ format: "csv" }), { headers: headers(false) });
+  if (!res.ok) return;
+  const url = URL.createObjectURL(await res.blob());
+  const link = el("a", { href: url, download: `daftar-kerja-${kind}.csv` });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+$("worklist-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const out = $("worklist-result");
+  if (!apiKey.value.trim()) {
+    out.textContent = "Isi dulu kunci API pendamping.";
+    return;
+  }
+  const kind = $("worklist-kind").value;
+  out.textContent = "Menyusun daftar kerja...";
+  try {
+    const res = await fetch(`/v1/worklists/${kind}?` + worklistQuery({ page_size: "500" }), { headers: headers(false) });
+    const body = await res.json();
+    if (!res.ok) {
+      out.textContent = errorMessage(body, res.status);
+      return;
+    }
+    const filter = el("input", { id: "worklist-filter", type: "search", placeholder: "Saring baris (nama samaran, KK, wilayah, kata)..." });
+    const csv = el("button", { id: "worklist-csv", type: "button" }, "Unduh CSV");
+    csv.addEventListener("click", () => downloadWorklistCsv(kind));
+    const table = worklistTable(body);
+    const count = el("p", { class: "muted", id: "worklist-count" },
+      `${body.total} keluarga dari ${body.households_read} yang dibaca, per ${body.as_of}. ${body.priority_rule}.` +
+      (body.total > body.rows.length ? ` Ditampilkan ${body.rows.length} teratas; unduh CSV untuk semuanya.` : ""));
+    filter.addEventListener("input", () => {
+      const q = filter.value.trim().toLowerCase();
+      for (const tr of table.querySelectorAll("tbody tr")) tr.hidden = q !== "" && !tr.dataset.text.includes(q);
+    });
+    out.replaceChildren(el("h3", {}, body.title), count, el("div", { class: "actions" }, filter, csv), table);
+  } catch (err) {
+    out.textContent = "Daftar kerja gagal dimuat. Periksa koneksi Anda.";
+  }
+});
