@@ -35,11 +35,46 @@ def test_import_export_round_trip(run, tmp_path):
     src = tmp_path / "in.jsonl"
     _write(src, [household_to_dict(h) for h in hs])
     result = run("registry", "import", str(src))
-    assert result.exit_code == 0 and "2 rumah tangga diimpor" in result.output
+    assert result.exit_code == 0 and "2 rumah tangga ditambahkan, 0 diganti" in result.output
     out = tmp_path / "out.jsonl"
     assert run("registry", "export", str(out)).exit_code == 0
     exported = [json.loads(line) for line in out.read_text().splitlines()]
     assert exported == sorted((household_to_dict(h) for h in hs), key=lambda r: r["kk"])
+
+
+def test_import_says_added_and_replaced_and_replaces_only_when_asked(run, tmp_path):
+    first = household(*couple(28, pregnant=True), desil=3)
+    src = tmp_path / "a.jsonl"
+    _write(src, [household_to_dict(first)])
+    assert "1 rumah tangga ditambahkan, 0 diganti" in run("registry", "import", str(src)).output
+    changed = household_to_dict(first) | {"desil": 7}
+    second = household(*couple(40))
+    _write(src, [changed, household_to_dict(second)])
+    refused = run("registry", "import", str(src))
+    assert refused.exit_code != 0 and "1 dari 2 nomor KK di a.jsonl sudah ada" in refused.output
+    assert "--replace" in refused.output
+    out = tmp_path / "out.jsonl"
+    run("registry", "export", str(out))
+    assert [json.loads(x)["desil"] for x in out.read_text().splitlines()] == [3]  # nothing imported
+    done = run("registry", "import", str(src), "--replace")
+    assert done.exit_code == 0 and "1 rumah tangga ditambahkan, 1 diganti" in done.output
+    run("registry", "export", str(out))
+    assert sorted(json.loads(x)["desil"] for x in out.read_text().splitlines()) == [2, 7]
+
+
+def test_readme_example_nik_exists_after_the_readme_seed_command(run):
+    import re
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    seed = re.search(r"^\s*assistant (registry seed [^#\n]+)", readme, re.M)
+    example = re.search(r"^\s*assistant eligibility (\d{16}) --as-of (\S+)", readme, re.M)
+    assert seed and example
+    assert run(*shlex.split(seed.group(1))).exit_code == 0
+    shown = run("eligibility", example.group(1), "--as-of", example.group(2))
+    assert shown.exit_code == 0, shown.output
+    assert "PKH: memenuhi syarat" in shown.output
 
 
 def test_import_with_errors_imports_nothing(run, tmp_path):

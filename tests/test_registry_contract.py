@@ -97,6 +97,13 @@ class TestRegistryContract:
         assert list(reg.iter_region("35")) == [] and reg.count_region("35") == 0
         assert reg.count_region("") == len(hs)
 
+    def test_existing_kks(self, backend):
+        reg, _ = backend
+        hs = [household(*couple(30 + i)) for i in range(3)]
+        reg.add_households(hs[:2])
+        assert reg.existing_kks([h.kk for h in hs]) == {hs[0].kk, hs[1].kk}
+        assert reg.existing_kks([]) == set()
+
     def test_audit_is_written_to_the_registry_database(self, backend):
         reg, store = backend
         reg.record_audit(AuditEntry("fasilitator-1", "facilitator", "3204********0001", "facilitator_lookup", "ok"))

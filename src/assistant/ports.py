@@ -267,6 +267,10 @@ class Registry(Protocol):
         """Every household with KK greater than ``after``, in KK order (for export and paging)."""
         ...
 
+    def existing_kks(self, kks: Sequence[str]) -> set[str]:
+        """Which of these family-card numbers the registry already holds (import reports added vs replaced)."""
+        ...
+
     def iter_region(self, region: str, batch_size: int = 1000, after: str = "") -> Iterator[Household]:
         """The households whose region code starts with ``region``, streamed page by page in (region code, KK)
         order, resuming after the household with KK ``after`` (worklists)."""

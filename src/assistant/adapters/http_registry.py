@@ -5,7 +5,7 @@ The JSON contract is documented in ``http_registry_contract.md`` next to this mo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import httpx
@@ -68,6 +68,13 @@ class HttpRegistry:
             for record in data.get("households", []):
                 yield self._household(record)
             cursor = data.get("next_after")
+
+    def existing_kks(self, kks: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(kks), 10000):
+            response = self._call("POST", "/v1/households/existing", json={"kks": list(kks[i:i + 10000])})
+            found.update(response.json()["existing"])
+        return found
 
     def iter_region(self, region: str, batch_size: int = 1000, after: str = "") -> Iterator[Household]:
         cursor: str | None = after

@@ -97,6 +97,11 @@ def _handler(registry: Registry, token: str | None) -> type[BaseHTTPRequestHandl
                     h = registry.get_household_by_nik(str((body or {}).get("nik", "")))
                     return self._send(404, {"error": "not_found"}) if h is None else \
                         self._send(200, {"household": household_to_dict(h)})
+                if path == "/v1/households/existing":
+                    kks = (body or {}).get("kks")
+                    if not isinstance(kks, list) or not all(isinstance(k, str) for k in kks) or len(kks) > 10000:
+                        return self._send(422, {"error": "invalid"})
+                    return self._send(200, {"existing": sorted(registry.existing_kks(kks))})
                 if path == "/v1/households/batch":
                     return self._batch(body or {})
                 if path == "/v1/audit":

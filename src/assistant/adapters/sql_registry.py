@@ -191,6 +191,14 @@ class SqlRegistry:
             yield from page
             last = (keys[-1].region_code, keys[-1].kk)
 
+    def existing_kks(self, kks: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(kks), _CHUNK):
+                part = list(kks[i:i + _CHUNK])
+                found.update(conn.execute(sa.select(households.c.kk).where(households.c.kk.in_(part))).scalars())
+        return found
+
     def count_region(self, region: str) -> int:
         lo, hi = _prefix_range(region)
         query = sa.select(sa.func.count()).select_from(households).where(

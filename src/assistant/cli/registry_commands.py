@@ -27,18 +27,26 @@ def register(cli: click.Group) -> None:
 
     @registry_group.command("import")
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--replace", is_flag=True,
+                  help="Ganti keluarga yang nomor KK-nya sudah ada (tanpa ini, KK yang sudah ada ditolak).")
     @click.pass_obj
-    def import_cmd(settings: Settings, file: Path) -> None:
+    def import_cmd(settings: Settings, file: Path, replace: bool) -> None:
         """Impor JSON Lines (satu rumah tangga per baris). Semua baris diperiksa dulu; ada galat = tidak ada yang diimpor."""
+        from assistant.errors import InputError
         from assistant.registry.records import read_jsonl
 
         households = read_jsonl(file)
         registry = _registry(settings)
         try:
-            n = registry.add_households(households)
+            existing = registry.existing_kks([h.kk for h in households])
+            if existing and not replace:
+                raise InputError(f"{len(existing)} dari {len(households)} nomor KK di {file.name} sudah ada di "
+                                 "registri; tidak ada yang diimpor. Pakai --replace untuk menggantinya.")
+            registry.add_households(households, replace=replace)
         finally:
             registry.close()
-        click.echo(f"{n} rumah tangga diimpor dari {file.name}.")
+        added = len(households) - len(existing)
+        click.echo(f"{added} rumah tangga ditambahkan, {len(existing)} diganti, dari {file.name}.")
 
     @registry_group.command("export")
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
