@@ -26,10 +26,11 @@ from assistant.adapters.sql_registry import SqlRegistry
 from assistant.adapters.state import InMemoryStateStore, RedisStateStore
 from assistant.eligibility.engine import assess
 from assistant.eligibility.parameters import Parameters
+from assistant.eligibility.report import citizen_view
 from assistant.errors import AccessDeniedError, NotFoundError, RateLimitedError
 from assistant.models import EligibilityReport
 from assistant.registry.access import RegistryAccess
-from assistant.registry.nik import mask_nik
+from assistant.registry.backoff import BackoffPolicy
 from tests.support.registry_fixtures import AS_OF, REDIS_URL, couple, household
 from tests.support.servers import chroma_server
 
@@ -182,7 +183,7 @@ ON = AS_OF.isoformat()
 
 @pytest.fixture(scope="module")
 def family():
-    """A household in 3204.01 whose wife verifies with her birth date."""
+    """A household in 3204.01 whose wife verifies with the family-card number (nomor KK)."""
     return household(*couple())
 
 
@@ -191,37 +192,44 @@ def lookup(request, tmp_path, family):
     wife = family.members[1]
     if request.param == "fake":
         report = assess(family, AS_OF, PARAMS)
-        yield FakeHouseholdLookup([FakeHousehold(wife.nik, wife.birth_date, family.region_code, report)],
+        yield FakeHouseholdLookup([FakeHousehold(wife.nik, family.kk, family.region_code, report)],
                                   max_failures=2)
         return
     registry = SqlRegistry.sqlite(tmp_path / "registry.sqlite3")
     registry.add_households([family])
-    yield RegistryAccess(registry, InMemoryStateStore(), PARAMS, max_failures=2, today=lambda: AS_OF)
+    policy = BackoffPolicy(free_failures=2, user_free_failures=2, nik_free_failures=2)
+    yield RegistryAccess(registry, InMemoryStateStore(), PARAMS, backoff=policy, today=lambda: AS_OF)
     registry.close()
 
 
+WRONG_KK = "3204010107250999"
+
+
 class TestHouseholdLookupContract:
-    def test_citizen_with_matching_birth_date_gets_the_masked_report(self, lookup, family):
+    def test_citizen_with_matching_kk_gets_the_citizen_view(self, lookup, family):
         wife = family.members[1]
-        report = lookup.citizen_status(user_id="u1", nik=wife.nik, birth_date=wife.birth_date, as_of=ON)
+        report = lookup.citizen_status(user_id="u1", nik=wife.nik, kk_number=family.kk, as_of=ON)
         assert isinstance(report, EligibilityReport)
-        assert report == assess(family, AS_OF, PARAMS)
-        assert report.kk == mask_nik(family.kk) and family.kk not in repr(report)
+        assert report == citizen_view(assess(family, AS_OF, PARAMS))
+        assert family.kk not in repr(report) and wife.nik not in repr(report)
 
-    def test_wrong_birth_date_and_unknown_nik_are_the_same_refusal(self, lookup, family):
+    def test_wrong_kk_and_unknown_nik_are_the_same_refusal(self, lookup, family):
         wife = family.members[1]
-        with pytest.raises(AccessDeniedError):
-            lookup.citizen_status(user_id="u1", nik=wife.nik, birth_date="1900-01-01", as_of=ON)
-        with pytest.raises(AccessDeniedError):
-            lookup.citizen_status(user_id="u2", nik="3204014107900009", birth_date=wife.birth_date, as_of=ON)
+        with pytest.raises(AccessDeniedError) as wrong_kk:
+            lookup.citizen_status(user_id="u1", nik=wife.nik, kk_number=WRONG_KK, as_of=ON)
+        with pytest.raises(AccessDeniedError) as unknown:
+            lookup.citizen_status(user_id="u2", nik="3204014107900009", kk_number=family.kk, as_of=ON)
+        assert str(wrong_kk.value) == str(unknown.value)
 
-    def test_too_many_failures_lock_the_user_out_even_with_the_right_answer(self, lookup, family):
+    def test_repeated_failures_slow_the_guesser_down(self, lookup, family):
         wife = family.members[1]
         for _ in range(2):
             with pytest.raises(AccessDeniedError):
-                lookup.citizen_status(user_id="u1", nik=wife.nik, birth_date="1900-01-01", as_of=ON)
+                lookup.citizen_status(user_id="u1", nik=wife.nik, kk_number=WRONG_KK, as_of=ON)
+        with pytest.raises((AccessDeniedError, RateLimitedError)):
+            lookup.citizen_status(user_id="u1", nik=wife.nik, kk_number=WRONG_KK, as_of=ON)
         with pytest.raises(RateLimitedError) as caught:
-            lookup.citizen_status(user_id="u1", nik=wife.nik, birth_date=wife.birth_date, as_of=ON)
+            lookup.citizen_status(user_id="u1", nik=wife.nik, kk_number=family.kk, as_of=ON)
         assert caught.value.retry_after > 0
 
     def test_facilitator_sees_own_regions_only(self, lookup, family):
