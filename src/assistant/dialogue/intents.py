@@ -58,7 +58,7 @@ _STATUS_RE = re.compile(
     r"|\bkelayakan (?:saya|keluarga)\b"
 )
 # "cara cek bansos", "langkah cek status di situs": a how-to question, answered from the guidelines.
-_HOW_TO_RE = re.compile(r"\b(?:cara|bagaimana|langkah|situs|website|aplikasi|app|link|lewat|pakai|dimana|di mana)\b")
+_HOW_TO_RE = re.compile(r"\b(?:cara|bagaimana|langkah|situs|website|web|aplikasi|app|link|lewat|pakai|dimana|di mana|apa)\b")
 _PERSONAL_RE = re.compile(r"\b(?:saya|aku|kami|keluarga saya|anak saya|istri saya|suami saya|ibu saya|bapak saya)\b")
 _BENEFIT_RE = re.compile(r"\b(?:dapat|berapa|berhak|bisa dapat|menerima|layak|cair)\b")
 _FEEDBACK_RE = re.compile(
@@ -128,6 +128,7 @@ _FILLER_RE = re.compile(r"\b(?:untuk|buat|bagi|dengan|yang|nya|ya|kak|min|dong|s
 
 # (class, canonical form, pattern). Order matters: longer, more specific patterns first.
 _ENTITIES: list[tuple[str, str, re.Pattern[str]]] = [
+    ("program", "Sekolah Lansia", re.compile(r"\bsekolah lansia\b")),
     ("target", "anak usia dini", re.compile(r"\banak usia dini\b|\bpaud\b|\btk\b")),
     ("target", "anak SD", re.compile(r"\b(?:anak )?(?:sd|mi|sekolah dasar)\b")),
     ("target", "anak SMP", re.compile(r"\b(?:anak )?(?:smp|mts|sekolah menengah pertama)\b")),
@@ -175,7 +176,7 @@ def is_follow_up(text: str, previous_question: str | None) -> bool:
         return False
     norm = fold_message(text)
     words = norm.split()
-    if not words or len(words) > 7:
+    if not words or len(words) > 8:
         return False
     starts_with_connector = bool(_CONNECTOR_RE.match(norm))
     rest = _CONNECTOR_RE.sub("", norm)

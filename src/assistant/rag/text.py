@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 # Bump when normalisation, stop words or stemming change: the index then recomputes stored tokens.
-TOKENIZER_VERSION = "5"
+TOKENIZER_VERSION = "6"
 
 # --------------------------------------------------------------------------- vocabulary tables
 
@@ -51,7 +51,7 @@ CHAT_WORDS: dict[str, str] = {
     "bnyk": "banyak", "mw": "mau", "ad": "ada", "tau": "tahu", "mksh": "terimakasih",
     "makasih": "terimakasih", "trims": "terimakasih", "trimakasih": "terimakasih",
     "ngurus": "mengurus", "nyari": "mencari", "ngecek": "cek", "daftarin": "daftarkan",
-    "duit": "uang", "doi": "uang", "tu": "itu", "sm": "sama", "ama": "sama", "dapetin": "dapatkan", "gimn": "bagaimana", "sampe": "sampai", "smpe": "sampai",
+    "duit": "uang", "tu": "itu", "sm": "sama", "ama": "sama", "dapetin": "dapatkan", "gimn": "bagaimana", "sampe": "sampai", "smpe": "sampai",
 }
 
 # A small English -> Indonesian glossary, so that English questions reach the Indonesian guidelines
@@ -68,8 +68,8 @@ ENGLISH_WORDS: dict[str, str] = {
     "register": "daftar", "registered": "terdaftar", "apply": "daftar", "manages": "kelola",
     "manage": "kelola", "who": "siapa", "what": "apa", "why": "kenapa", "when": "kapan", "how": "bagaimana",
     "prevalence": "prevalensi", "married": "menikah", "marry": "menikah", "marriage": "nikah",
-    "couple": "pasangan", "red": "merah", "result": "hasil", "services": "layanan", "service": "layanan",
-    "four": "empat", "core": "utama", "father": "ayah", "neglected": "terlantar", "fee": "biaya",
+    "couple": "pasangan", "services": "layanan", "service": "layanan",
+    "father": "ayah", "fee": "biaya",
     "fees": "biaya", "legit": "resmi", "scam": "penipuan", "fraud": "penipuan", "requirements": "syarat",
     "eligible": "syarat", "eligibility": "syarat", "family": "keluarga", "families": "keluarga",
     "poor": "miskin", "check": "cek", "status": "status", "daycare": "penitipan anak", "care": "asuh",
