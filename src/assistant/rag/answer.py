@@ -152,7 +152,8 @@ class ExtractiveAnswerer:
         corpus = self._corpus()
         found = corpus.nearest(question, _NEAREST)
         if shape.has(DEFINITION):
-            terms = cues.asked_terms(question)
+            # the sentences that define the question's rarest word ("what is the TAMASYA program")
+            terms = self._rarest(cues.asked_terms(question))
             found += corpus.matching(lambda s: cues.defines(s, shape, terms), 3)
         seen = {sentence for *_, sentence in rows}
         for sentence, chunk in found:
@@ -161,6 +162,12 @@ class ExtractiveAnswerer:
                 position = _sentences(chunk.text).index(sentence)
                 rows.append((self._max_hits, ScoredChunk(chunk, 0.0), position, sentence))
         return rows
+
+    def _rarest(self, terms: tuple[str, ...]) -> tuple[str, ...]:
+        """The asked terms the corpus uses least (the subject of "apa itu X"), ties kept."""
+        weights = {t: max((self._vocabulary.idf(tok) for tok in tokenize(t)), default=0.0) for t in terms}
+        top = max(weights.values(), default=0.0)
+        return tuple(t for t in terms if weights[t] == top and top > 0)
 
     def _candidates(
         self, question: str, shape: QuestionShape, question_tokens: set[str], hits: Sequence[ScoredChunk],
@@ -204,21 +211,22 @@ class ExtractiveAnswerer:
 
     def _with_section(
         self, chosen: list[_Candidate], candidates: list[_Candidate], cap: int
-    ) -> tuple[list[_Candidate], bool]:
+    ) -> tuple[list[_Candidate], str | None]:
         """A list or procedure: the direct answers, then the rest of the best sentence's section.
 
         The guidelines hold a list as consecutive sentences of one section ("Faktor risiko pertama
         ...", "Faktor risiko kedua ..."), so that section, in document order, completes the list.
         Sentences of the section with little to do with the question stay out. Returns the
-        sentences and whether the list was cut at ``cap``.
+        sentences and, when the list was cut at ``cap``, the chunk id of the section it was cut from.
         """
         if not chosen:
-            return chosen, False
-        best = chosen[0]
+            return chosen, None
+        # the section that holds the list: the first chosen sentence that is an item of a series, else the best
+        best = next((c for c in chosen if cues.enumerates(c.text)), chosen[0])
         same = sorted((c for c in candidates if c.hit.chunk.chunk_id == best.hit.chunk.chunk_id), key=lambda c: c.position)
         rest = [c for c in same if c not in chosen and c.score >= 0.3 * best.score]
         room = max(0, cap - len(chosen))
-        return chosen + rest[:room], len(rest) > room
+        return chosen + rest[:room], best.hit.chunk.chunk_id if len(rest) > room else None
 
     def _part_pick(self, part: str, candidates: list[_Candidate], chosen: list[_Candidate]) -> list[_Candidate]:
         """The best sentence for one part of a compound question (and, for a list part, what follows it)."""
@@ -251,12 +259,12 @@ class ExtractiveAnswerer:
 
     def _compose(
         self, question: str, shape: QuestionShape, candidates: list[_Candidate], audience: str
-    ) -> tuple[list[_Candidate], bool]:
+    ) -> tuple[list[_Candidate], str | None]:
         limit = (
             self._settings.max_sentences_facilitator if audience == "facilitator" else self._settings.max_sentences_citizen
         )
         if shape.compound:
-            return self._compound(shape, candidates, limit), False
+            return self._compound(shape, candidates, limit), None
         chosen = self._select(candidates, limit)
         cap = max(limit, _LIST_CAP.get(audience, limit))
         if (shape.has(LIST) or shape.has(PROCEDURE)) and not shape.has(AMOUNT):
@@ -264,12 +272,12 @@ class ExtractiveAnswerer:
         if chosen and cues.enumerates(chosen[0].text):  # "Termin pertama ...": the rest of the series too
             return self._with_section(chosen, candidates, cap)
         if shape.has(DEFINITION):
-            terms = cues.asked_terms(question)
+            terms = self._rarest(cues.asked_terms(question))
             if not any(cues.expands(c.text, terms) for c in chosen):
                 spelled = [c for c in candidates if cues.expands(c.text, terms)]
                 if spelled:  # what the letters stand for, after what the term means
                     chosen.append(max(spelled, key=lambda c: c.score))
-        return chosen, False
+        return chosen, None
 
     @staticmethod
     def _next_step(chosen: list[_Candidate], candidates: list[_Candidate]) -> list[_Candidate]:
@@ -323,7 +331,7 @@ class ExtractiveAnswerer:
 
     @staticmethod
     def _render(
-        chosen: list[_Candidate], cut: bool, confidence: float, hits: Sequence[ScoredChunk], started: float
+        chosen: list[_Candidate], cut: str | None, confidence: float, hits: Sequence[ScoredChunk], started: float
     ) -> Answer:
         numbers: dict[str, int] = {}
         citations: list[Citation] = []
@@ -341,8 +349,8 @@ class ExtractiveAnswerer:
                 sentence += "."
             parts.append(f"{sentence} [{numbers[chunk.chunk_id]}]")
         text = " ".join(parts)
-        if cut:
-            text += f" (dan lainnya; selengkapnya di sumber [{numbers[chosen[0].hit.chunk.chunk_id]}])"
+        if cut is not None and cut in numbers:
+            text += f" (dan lainnya; selengkapnya di sumber [{numbers[cut]}])"
         caveats = dict.fromkeys(c.hit.chunk.caveat for c in chosen if c.hit.chunk.caveat)
         if caveats:
             text += "\n\nCatatan: " + " ".join(caveats)

@@ -77,7 +77,9 @@ def expands(sentence: str, terms: tuple[str, ...]) -> bool:
     return _expands_term(sentence, terms)
 
 
-_ORDINAL = re.compile(r"\b(?:pertama|kedua|ketiga|keempat|kelima|keenam|ketujuh|first|second|third)\b", re.I)
+_ORDINAL = re.compile(
+    r"\b(?:pertama|kedua|ketiga|keempat|kelima|keenam|ketujuh|first|second|third)\b|\bke-\d+\b", re.I
+)
 
 
 def enumerates(sentence: str) -> bool:
