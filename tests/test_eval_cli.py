@@ -40,7 +40,7 @@ def suite(tmp_path, monkeypatch):
 
 def _use(monkeypatch, script):
     conversation = ScriptedConversation(script)
-    monkeypatch.setattr(eval_commands, "build_conversation", lambda settings: conversation)
+    monkeypatch.setattr(eval_commands, "build_target", lambda settings: eval_commands.EvalTarget(conversation))
     return conversation
 
 

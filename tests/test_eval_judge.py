@@ -117,7 +117,7 @@ def test_eval_command_with_judge_writes_judge_json(fake_openai, tmp_path, monkey
         hits=(ScoredChunk(chunk, 0.9),),
     )
     conversation = ScriptedConversation({"Berapa PKH ibu hamil?": reply})
-    monkeypatch.setattr(eval_commands, "build_conversation", lambda settings: conversation)
+    monkeypatch.setattr(eval_commands, "build_target", lambda settings: eval_commands.EvalTarget(conversation))
     suite = tmp_path / "s.jsonl"
     suite.write_text(json.dumps({"id": "a", "question": "Berapa PKH ibu hamil?"}) + "\n", encoding="utf-8")
     fake_openai.contents = ['{"putusan": [{"kalimat": 1, "didukung": true}, {"kalimat": 2, "didukung": true}]}']
@@ -129,3 +129,56 @@ def test_eval_command_with_judge_writes_judge_json(fake_openai, tmp_path, monkey
     assert SOURCES[0] in fake_openai.requests[0]["body"]["messages"][1]["content"]
     case_line = json.loads((tmp_path / "out" / "cases.jsonl").read_text().splitlines()[0])
     assert case_line["faithfulness"] == 1.0
+
+
+def test_eval_with_judge_on_the_llm_generator_against_one_loopback_server(fake_openai, tmp_path, monkeypatch):
+    """The LLM generator and the judge both talk to the same scripted server; LLM figures are reported."""
+    import re
+    import shutil
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from assistant.adapters.fakes import HashEmbedder, InMemoryVectorIndex
+    from assistant.adapters.state import InMemoryStateStore
+    from assistant.cli import cli, eval_commands
+    from assistant.services import Services
+
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[1] / "knowledge" / "faq" / "pkh-warga.md", knowledge)
+    passage = re.compile(r"^\[(\d+)\] [^\n]*\n(.*?)(?=\n\n\[\d+\] |\n</kutipan>)", re.M | re.S)
+
+    def respond(body: dict) -> str:
+        user = body["messages"][1]["content"]
+        if "putusan" in user:  # the judge
+            return '{"putusan": [{"kalimat": 1, "didukung": true}]}'
+        n = next((n for n, text in passage.findall(user) if "Rp3.000.000" in text and "hamil" in text), None)
+        if n is None:  # e.g. the unscored warm-up question
+            return "TIDAK_ADA_DI_KUTIPAN"
+        return f"Bantuan PKH untuk ibu hamil adalah Rp3.000.000 per tahun [{n}]."
+
+    fake_openai.responder = respond
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ASSISTANT_GENERATOR", "llm")
+    monkeypatch.setenv("ASSISTANT_LLM__BASE_URL", fake_openai.base_url)
+    monkeypatch.setenv("ASSISTANT_LLM__MODEL", "model-uji")
+
+    def target(settings):
+        services = Services(settings, embedder=HashEmbedder(), index=InMemoryVectorIndex(), state=InMemoryStateStore())
+        services.ingest(knowledge)
+        return eval_commands.EvalTarget(services.build_conversation(journal=False), services.llm_stats)
+
+    monkeypatch.setattr(eval_commands, "build_target", target)
+    suite = tmp_path / "s.jsonl"
+    suite.write_text(json.dumps({"id": "a", "question": "Berapa bantuan PKH untuk ibu hamil?",
+                                 "must_include": [["Rp3.000.000"]]}) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", str(suite), "--judge", "--report", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "out" / "judge.json").read_text())["faithfulness"] == 1.0
+    llm = json.loads((tmp_path / "out" / "llm.json").read_text())
+    assert llm["outcomes"]["used"] == 1 and llm["fallback_rate"] == 0.0  # (the warm-up question is counted too)
+    assert llm["calls"] == llm["answers"] and llm["prompt_tokens"] == 10 * llm["calls"]
+    assert "fallback ke ekstraktif: 0.0%" in result.output
+    paths = [r["body"]["messages"][1]["content"] for r in fake_openai.requests]
+    assert any("<kutipan>" in p for p in paths) and any("putusan" in p for p in paths)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from assistant.eligibility.parameters import Parameters
 from assistant.errors import AssistantError
@@ -195,7 +196,20 @@ class Services:
             journal=self.journal if journal else None,
             hasher=self.hasher,
             memory_ttl_seconds=self.settings.memory_ttl_seconds,
+            **self._follow_up_rewriting(),
         )
+
+    def _follow_up_rewriting(self) -> dict[str, Any]:
+        """The LLM follow-up rewriter when an LLM generator is configured and allowed to rewrite."""
+        from assistant.dialogue.llm_follow_up import LlmFollowUpRewriter
+        from assistant.rag.llm_answer import GroundedLlmGenerator
+
+        if self.settings.generator != "llm" or not self.settings.llm.rewrite_follow_ups:
+            return {}
+        generator = self.generator
+        if not isinstance(generator, GroundedLlmGenerator):
+            return {}
+        return {"rewrite": LlmFollowUpRewriter(generator.chat, generator.breaker)}
 
     def warm_up(self) -> None:
         """Load the model, the stemmer and the index mirror now, so the first user does not wait."""

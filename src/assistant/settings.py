@@ -190,6 +190,14 @@ class TelegramSettings(BaseModel):
         None, description="Secret Telegram sends with every webhook update (1-256 of A-Z a-z 0-9 _ -); required."
     )
     worker_threads: int = Field(8, ge=1, description="Threads that run conversation calls for the bot.")
+    draft_edit_seconds: float = Field(
+        1.0, ge=0,
+        description=(
+            "With ASSISTANT_GENERATOR=llm: show the answer while the model writes it, editing the message at "
+            "most this often (Telegram allows about one edit a second); the checked answer then replaces it. "
+            "0: send only the checked answer."
+        ),
+    )
     concurrent_updates: int = Field(
         128, ge=1, description="Updates handled at once (one chat's updates always run in order)."
     )

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,17 +19,37 @@ from assistant.evaluation.report import summary_text, write_report
 from assistant.evaluation.runner import run_suite, warm_up
 from assistant.evaluation.suite import load_suites
 from assistant.ports import Conversation
+from assistant.rag.llm_stats import LlmStats
 from assistant.settings import Settings
 
 
-def build_conversation(settings: Settings) -> Conversation:
+@dataclass(frozen=True)
+class EvalTarget:
+    """What a run talks to: the conversation service, and the LLM generator's counters if one answers."""
+
+    conversation: Conversation
+    llm_stats: Callable[[], LlmStats | None] = lambda: None
+
+
+def build_target(settings: Settings) -> EvalTarget:
     """The conversation service the API uses, from the one composition root."""
     from assistant.services import build_services
 
     services = build_services(settings)
     services.ensure_index()  # as the API does on first start
     services.warm_up()
-    return services.build_conversation(journal=False)  # evaluation leaves no rows in the journal
+    # evaluation leaves no rows in the journal
+    return EvalTarget(services.build_conversation(journal=False), services.llm_stats)
+
+
+def _llm_lines(figures: dict[str, Any]) -> list[str]:
+    reasons = ", ".join(f"{k} {v}" for k, v in sorted(figures["fallback_reasons"].items())) or "-"
+    return [
+        f"LLM: {figures['answers']} jawaban, {figures['calls']} panggilan, rata-rata {figures['mean_latency_ms']} ms",
+        f"  hasil: {figures['outcomes']}",
+        f"  fallback ke ekstraktif: {figures['fallback_rate']:.1%} ({reasons})",
+        f"  token: prompt {figures['prompt_tokens']}, jawaban {figures['completion_tokens']}",
+    ]
 
 
 def _progress(done: int, total: int, result: CaseResult) -> None:
@@ -68,7 +91,8 @@ def eval_command(
 
         faithfulness_judge = judge_from_settings(settings)
 
-    conversation = build_conversation(settings)
+    target = build_target(settings)
+    conversation = target.conversation
     warm_up(conversation)
     # one INFO line per reply is noise in a batch of hundreds; -v (DEBUG) keeps them
     dialogue_log = logging.getLogger("assistant.dialogue")
@@ -91,8 +115,12 @@ def eval_command(
         from assistant.evaluation.judge import judge_summary
 
         judged = judge_summary(results, faithfulness_judge.model)
+    stats = target.llm_stats()
+    llm = stats.snapshot() if stats is not None else None
     if report_dir is not None:
         files = write_report(report_dir, summary, results, comparison, judged)
+        if llm is not None:  # token counts, latency and fallback rate of the LLM generator's calls
+            (report_dir / "llm.json").write_text(json.dumps(llm, ensure_ascii=False, indent=2), encoding="utf-8")
         click.echo(f"Laporan: {files.html} , {files.markdown} , {files.results}", err=True)
 
     if as_json:
@@ -102,6 +130,8 @@ def eval_command(
         click.echo(summary_text(summary))
         if judged is not None:
             click.echo(f"faithfulness (LLM)   {judged['faithfulness']!s:>10}  ({judged['judged']} jawaban)")
+        for line in _llm_lines(llm) if llm is not None else []:
+            click.echo(line)
         if comparison is not None:
             click.echo(f"Dibanding baseline {comparison.source}:")
             click.echo(f"  diperbaiki (fixed): {', '.join(comparison.fixed) or '-'}")

@@ -101,6 +101,7 @@ class ConversationService:
         flow_ttl_seconds: int = 900,
         now: Callable[[], datetime] = _utc_now,
         off_topic_min_confidence: float = 0.5,
+        rewrite: Callable[[str, str], str] = rewrite_follow_up,
     ) -> None:
         self._kb = knowledge
         self._journal = journal
@@ -112,6 +113,7 @@ class ConversationService:
                                 clock=lambda: now().timestamp())
         self._now = now
         self._off_topic_min_confidence = off_topic_min_confidence
+        self._rewrite = rewrite  # follow-up -> self-contained question (rules, or the LLM when configured)
 
     # ------------------------------------------------------------------ public API
 
@@ -262,7 +264,7 @@ class ConversationService:
         text = c.question or text
         previous = memory.last_question
         follow_up = is_follow_up(text, previous)
-        resolved = rewrite_follow_up(text, previous) if follow_up and previous else text
+        resolved = self._rewrite(text, previous) if follow_up and previous else text
         query = redact_nik(resolved)
         answer = self._kb.ask(query, audience=audience) if not (c.scam or c.misconduct) else Answer("", True)
         extra = {"follow_up": follow_up, "scam_warning": c.scam, "offers_status_check": c.mixed,

@@ -12,8 +12,10 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any, TypeVar
 
 TokenSink = Callable[[str], None]
+T = TypeVar("T")
 
 _sink: ContextVar[TokenSink | None] = ContextVar("assistant_token_sink", default=None)
 
@@ -58,3 +60,13 @@ class DraftBuffer:
             text = "".join(self._parts)
         held = _OPEN_DIGITS.search(text)
         return self._redact(text[: held.start()] if held else text)
+
+
+def with_token_sink(sink: TokenSink, call: Callable[..., T]) -> Callable[..., T]:
+    """``call`` made to stream its generated tokens to ``sink`` (for running it on another thread)."""
+
+    def streaming_call(*args: Any, **kwargs: Any) -> T:
+        with streaming_to(sink):
+            return call(*args, **kwargs)
+
+    return streaming_call

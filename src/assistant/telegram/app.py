@@ -147,6 +147,7 @@ def build_application(services: Services, settings: TelegramSettings, *, convers
         erase_done=load_texts().get("erase_done"),
         memory_hours=max(1, memory_seconds // 3600),
         timeout_seconds=settings.reply_timeout_seconds,
+        draft_edit_seconds=settings.draft_edit_seconds if services.settings.generator == "llm" else 0.0,
     )
     application.bot_data["delivery"] = Delivery(application.bot)
     register_handlers(application)

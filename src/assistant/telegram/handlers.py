@@ -31,6 +31,7 @@ from telegram.ext import filters as f
 from assistant.errors import InputError, NotFoundError
 from assistant.ports import Conversation, StateStore
 from assistant.privacy import has_nik_like
+from assistant.rag.streaming import with_token_sink
 from assistant.telegram.delivery import Delivery
 from assistant.telegram.formatting import escape, format_messages
 from assistant.telegram.keyboards import (
@@ -42,6 +43,7 @@ from assistant.telegram.keyboards import (
     reply_keyboard,
     without_feedback,
 )
+from assistant.telegram.streaming import deliver_over_draft, showing_draft
 from assistant.telegram.texts import BotTexts
 
 log = logging.getLogger("assistant.telegram")
@@ -65,6 +67,7 @@ class BotDeps:
     erase_done: str  # the service's own wording for "your data is erased"
     memory_hours: int
     timeout_seconds: float = 30.0
+    draft_edit_seconds: float = 0.0  # show an LLM answer's draft while it is written (0: off)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a (blocking) service call on the worker threads, so other chats keep moving.
@@ -108,21 +111,32 @@ def _private(update: Update) -> bool:
 
 async def converse(update: Update, context: BotContext, text: str, *, preface: str | None = None,
                    reply_to: int | None = None) -> None:
-    """Send ``text`` to the conversation service as this user and deliver its reply with buttons."""
+    """Send ``text`` to the conversation service as this user and deliver its reply with buttons.
+
+    With an LLM generator the draft is shown while it is written and replaced by the checked reply.
+    """
     deps, delivery = context.deps, context.delivery
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
-    async with delivery.typing(chat_id):
+    error: InputError | None = None
+    async with delivery.typing(chat_id), showing_draft(delivery, chat_id, every=deps.draft_edit_seconds,
+                                                       reply_to=reply_to) as draft:
         try:
-            reply = await deps.run(deps.conversation.reply, user_id=user_key(update), channel=CHANNEL,
-                                   role="citizen", text=text)
+            reply = await deps.run(with_token_sink(draft.buffer.push, deps.conversation.reply),
+                                   user_id=user_key(update), channel=CHANNEL, role="citizen", text=text)
         except InputError as exc:
-            await delivery.send(chat_id, escape(exc.message), reply_to=reply_to)
-            return
+            reply, error = None, exc
         except Exception:  # noqa: BLE001 - any backend failure gets the same short reply and a request id
+            reply = None
+    if reply is None:
+        await draft.discard()
+        if error is not None:
+            await delivery.send(chat_id, escape(error.message), reply_to=reply_to)
+        else:
             await backend_failure(context, chat_id, "reply")
-            return
+        return
     if not _private(update) and reply.intent == "status_check":
         # Never run the status check in a group: drop what the service started and point to a private chat.
+        await draft.discard()
         await deps.run(deps.conversation.reply, user_id=user_key(update), channel=CHANNEL, role="citizen",
                        text=deps.texts.cancel_command)
         await private_only(update, context)
@@ -130,7 +144,7 @@ async def converse(update: Update, context: BotContext, text: str, *, preface: s
     body = f"{preface}\n\n{reply.text}" if preface else reply.text
     messages = format_messages(body, reply.citations, sources_label=deps.texts.get("sources"))
     markup = reply_keyboard(reply, deps.texts, deps.buttons)
-    await delivery.send_all(chat_id, messages, reply_markup=markup, reply_to=reply_to)
+    await deliver_over_draft(delivery, chat_id, draft, messages, reply_markup=markup, reply_to=reply_to)
 
 
 async def backend_failure(context: BotContext, chat_id: int | None, where: str) -> None:
