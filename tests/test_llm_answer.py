@@ -82,6 +82,17 @@ def test_grounded_reply_is_used_as_written_with_its_citations():
     assert generator.stats.snapshot()["outcomes"] == {"used": 1}
 
 
+def test_markers_after_the_full_stop_cite_the_sentence_before_them():
+    reply = "Ibu hamil mendapat Rp3.000.000 per tahun. [1] Pendaftaran PKH tidak dipungut biaya. [2]"
+    answer = _generator(ScriptedChat(reply)).answer(QUESTION, HITS, "citizen")
+    assert answer.text == reply and answer.meta["llm_outcome"] == "used"
+    # ... so a sentence followed by no marker is uncited, even if the next one starts with one
+    reply = "Ibu hamil mendapat Rp3.000.000 per tahun. [1] Pendaftaran PKH tidak dipungut biaya."
+    answer = _generator(ScriptedChat(reply)).answer(QUESTION, HITS, "citizen")
+    assert answer.text == "Ibu hamil mendapat Rp3.000.000 per tahun. [1]"
+    assert answer.meta["dropped"][0]["reason"] == "no_citation"
+
+
 def test_other_spellings_of_a_cited_figure_pass():
     answer = _generator(ScriptedChat("Ibu hamil mendapat 3 juta rupiah setahun, dibayar empat kali Rp 750 ribu [1].")
                         ).answer(QUESTION, HITS, "citizen")

@@ -26,7 +26,7 @@ from assistant.rag.text import normalize, split_sentences, tokenize
 
 # "[2]", "[1, 3]" or "[1;3]": one group of passage numbers as the model wrote it.
 MARKER_GROUP = re.compile(r"\[\s*(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]")
-_ONLY_MARKERS = re.compile(r"^(?:\s*\[[\d\s,;]*\]\s*[.!?]?)+$")
+_LEADING_MARKERS = re.compile(r"^(?:\s*\[\s*\d{1,4}(?:\s*[,;]\s*\d{1,4})*\s*\])+\s*")
 _LEAK_NGRAM = 7  # words; a reply sharing this many consecutive words with the prompt repeats it
 
 # Why a sentence or a whole reply failed; stable codes for metrics and the journal.
@@ -97,14 +97,22 @@ def cited_positions(sentence: str, count: int) -> tuple[int, ...]:
 
 
 def reply_sentences(reply: str) -> list[str]:
-    """Sentences of a reply; a run of markers after the full stop ("... tahun. [1]") joins its sentence."""
+    """Sentences of a reply, each with the markers that cite it.
+
+    Markers written after the full stop ("... per tahun. [1] Pendaftaran ...", as the extractive
+    answer writes them) belong to the sentence before them, not to the one they precede.
+    """
     out: list[str] = []
     for sentence in split_sentences(reply):
-        if _ONLY_MARKERS.match(sentence) or not re.search(r"\w", _strip_markers(sentence)):
-            if out:
+        leading = _LEADING_MARKERS.match(sentence)
+        if leading and out:
+            out[-1] = f"{out[-1]} {leading.group(0).strip()}"
+            sentence = sentence[leading.end():]
+        if not re.search(r"\w", _strip_markers(sentence)):
+            if out and sentence.strip():
                 out[-1] = f"{out[-1]} {sentence.strip()}"
-        else:
-            out.append(sentence)
+            continue
+        out.append(sentence.strip())
     return out
 
 
