@@ -160,6 +160,7 @@ def test_eval_with_judge_on_the_llm_generator_against_one_loopback_server(fake_o
 
     fake_openai.responder = respond
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path / "data"))  # never the real data dir (caches live there)
     monkeypatch.setenv("ASSISTANT_GENERATOR", "llm")
     monkeypatch.setenv("ASSISTANT_LLM__BASE_URL", fake_openai.base_url)
     monkeypatch.setenv("ASSISTANT_LLM__MODEL", "model-uji")
