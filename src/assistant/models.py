@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
@@ -68,6 +69,21 @@ class DocumentInfo:
     chunks: int = 0
     chunk_id: str = ""
     section: str = ""
+
+
+def documents_of(chunks: Iterable[Chunk]) -> list[DocumentInfo]:
+    """One DocumentInfo per doc id (from its first chunk), sorted by doc id."""
+    first: dict[str, Chunk] = {}
+    counts: dict[str, int] = {}
+    for c in chunks:
+        first.setdefault(c.doc_id, c)
+        counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+    return [
+        DocumentInfo(doc_id=d, title=c.title, program=c.program, audience=c.audience, source_url=c.source_url,
+                     source_year=c.source_year, confidence=c.confidence, chunks=counts[d], chunk_id=c.chunk_id,
+                     section=c.section)
+        for d, c in sorted(first.items())
+    ]
 
 
 @dataclass(slots=True)

@@ -35,6 +35,7 @@ from assistant.models import (
     Reason,
     Reply,
     ScoredChunk,
+    documents_of,
 )
 from assistant.ports import IndexSnapshot, ProgressFactory
 
@@ -206,21 +207,6 @@ class FakeKnowledgeBase:
         self.ingested.append(path)
         return IngestReport(documents=len(self.documents()), chunks=len(self.chunks), embedded=0,
                             reused=len(self.chunks), unchanged=True, generation="fake")
-
-
-def documents_of(chunks: Sequence[Chunk]) -> list[DocumentInfo]:
-    """One DocumentInfo per doc id (from its first chunk), sorted by doc id."""
-    first: dict[str, Chunk] = {}
-    counts: dict[str, int] = {}
-    for c in chunks:
-        first.setdefault(c.doc_id, c)
-        counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
-    return [
-        DocumentInfo(doc_id=d, title=c.title, program=c.program, audience=c.audience, source_url=c.source_url,
-                     source_year=c.source_year, confidence=c.confidence, chunks=counts[d], chunk_id=c.chunk_id,
-                     section=c.section)
-        for d, c in sorted(first.items())
-    ]
 
 
 @dataclasses.dataclass

@@ -11,7 +11,7 @@ from typing import Any
 
 from assistant.errors import IndexMismatchError, IndexNotReadyError, IndexUnavailableError, InputError
 from assistant.input_text import checked_text
-from assistant.models import Answer, Chunk, DocumentInfo, IngestReport, ScoredChunk
+from assistant.models import Answer, Chunk, DocumentInfo, IngestReport, ScoredChunk, documents_of
 from assistant.outage import Outage
 from assistant.ports import AnswerGenerator, Embedder, ProgressFactory, VectorIndex
 from assistant.rag.answer import ExtractiveAnswerer
@@ -167,19 +167,7 @@ class RagKnowledgeBase:
         cached = self._documents
         if cached is not None and cached[0] is retriever:
             return cached[1]
-        first: dict[str, Chunk] = {}
-        counts: dict[str, int] = {}
-        for chunk in retriever.chunks:
-            first.setdefault(chunk.doc_id, chunk)
-            counts[chunk.doc_id] = counts.get(chunk.doc_id, 0) + 1
-        table = {
-            doc_id: DocumentInfo(
-                doc_id=doc_id, title=c.title, program=c.program, audience=c.audience, source_url=c.source_url,
-                source_year=c.source_year, confidence=c.confidence, chunks=counts[doc_id], chunk_id=c.chunk_id,
-                section=c.section,
-            )
-            for doc_id, c in sorted(first.items())
-        }
+        table = {d.doc_id: d for d in documents_of(retriever.chunks)}
         self._documents = (retriever, table)
         return table
 
