@@ -103,6 +103,13 @@ def post(worker, message: str, **kw) -> httpx.Response:
     return httpx.post(f"{worker.url}/v1/chat", json={"message": message, **kw}, headers=headers, timeout=60)
 
 
+def start_status_check(worker, user: str, key: dict[str, str]) -> dict:
+    """A facilitator starts a status check; the worker asks for the NIK."""
+    asked = post(worker, "cek status bansos keluarga", user_id=user, headers=key)
+    assert asked.status_code == 200 and "NIK" in asked.json()["answer"], asked.text
+    return asked.json()
+
+
 def test_both_workers_answer_from_the_one_chroma_index(topology, facilitator_token):
     workers, _, _, _ = topology
     key = {"X-API-Key": facilitator_token}  # the key is known to both workers: one PostgreSQL store
@@ -121,12 +128,11 @@ def test_a_status_check_started_on_one_worker_continues_on_the_other(topology, f
     a, b = workers
     key = {"X-API-Key": facilitator_token}
     nik = family.members[1].nik
-    asked = post(a, "cek status bansos keluarga", user_id="fasil-1", headers=key)
-    assert asked.status_code == 200 and "NIK" in asked.json()["answer"]
-    conversation = asked.json()["conversation_id"]
+    asked = start_status_check(a, "fasil-1", key)
+    conversation = asked["conversation_id"]
     result = post(b, nik, user_id="fasil-1", conversation_id=conversation, headers=key)
     assert result.status_code == 200, result.text
-    assert result.json()["answer"] != asked.json()["answer"] and nik not in result.json()["answer"]
+    assert result.json()["answer"] != asked["answer"] and nik not in result.json()["answer"]
     # Worker B did the lookup of the flow worker A started, audited in the shared registry database.
     assert lookups(registry, nik) == ["ok"]
     # Both turns are in the one journal, under one conversation, as the operator's export shows.
@@ -153,13 +159,12 @@ def test_killing_a_worker_loses_no_conversation(topology, facilitator_token):
     a, b = workers
     key = {"X-API-Key": facilitator_token}
     nik = family.members[0].nik
-    asked = post(a, "cek status bansos keluarga", user_id="fasil-2", headers=key)
-    assert asked.status_code == 200 and "NIK" in asked.json()["answer"]
+    asked = start_status_check(a, "fasil-2", key)
     a.proc.send_signal(signal.SIGKILL)
     a.proc.wait(timeout=10)
     with pytest.raises(httpx.TransportError):
         post(a, nik, user_id="fasil-2", headers=key)
-    result = post(b, nik, user_id="fasil-2", conversation_id=asked.json()["conversation_id"], headers=key)
+    result = post(b, nik, user_id="fasil-2", conversation_id=asked["conversation_id"], headers=key)
     assert result.status_code == 200, result.text
     assert lookups(registry, nik) == ["ok"]  # the flow worker A started was finished by worker B
     assert httpx.get(f"{b.url}/readyz", timeout=10).status_code == 200

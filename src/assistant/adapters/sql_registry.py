@@ -14,28 +14,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from assistant.adapters.registry_tables import audit_log, enrollments, households, members
-from assistant.adapters.sql_store import hold_migration_lock
+from assistant.adapters.sql_store import hold_migration_lock, sqlalchemy_url, sqlite_pragmas
 from assistant.errors import InputError, RegistryUnavailableError
 from assistant.models import AuditEntry, Enrollment, Household, Member
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _CHUNK = 500
-
-
-def _sqlalchemy_url(url: str) -> str:
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
-
-
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.close()
 
 
 class SqlRegistry:
@@ -51,7 +36,7 @@ class SqlRegistry:
 
     def __init__(self, url: str, *, schema: str | None = None, migrate: bool = True,
                  connect_timeout: float = 3.0, statement_timeout: float = 5.0) -> None:
-        self.url = _sqlalchemy_url(url)
+        self.url = sqlalchemy_url(url)
         self.dialect = self.url.split(":", 1)[0].split("+", 1)[0]
         connect_args: dict[str, Any] = {}
         engine_args: dict[str, Any] = {}
@@ -73,7 +58,7 @@ class SqlRegistry:
         except (SQLAlchemyError, ImportError) as exc:
             raise RegistryUnavailableError(f"Basis data registri tidak dapat dibuka: {exc}") from None
         if self.dialect == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            sa.event.listen(self.engine, "connect", sqlite_pragmas)
         if migrate:
             self.migrate()
 

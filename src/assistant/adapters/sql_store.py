@@ -34,7 +34,8 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    """Connection settings of every SQLite database (registry, journal, keys)."""
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")  # readers in other processes do not block the writer
     # As the registry does: in WAL mode NORMAL never corrupts the file, and a commit does not wait for an
@@ -82,7 +83,7 @@ def open_engine(url: str, *, schema: str | None = None, connect_timeout: float =
     except (SQLAlchemyError, ImportError) as exc:
         raise StoreUnavailableError(f"Basis data penyimpanan tidak dapat dibuka: {exc}") from None
     if dialect == "sqlite":
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "connect", sqlite_pragmas)
     return engine
 
 
