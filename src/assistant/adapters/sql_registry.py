@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from assistant.adapters.registry_tables import audit_log, enrollments, households, members
-from assistant.adapters.sql_store import hold_migration_lock, sqlalchemy_url, sqlite_pragmas
+from assistant.adapters.sql_store import hold_migration_lock, open_engine
 from assistant.errors import InputError, RegistryUnavailableError
 from assistant.models import AuditEntry, Enrollment, Household, Member
 
@@ -36,29 +35,9 @@ class SqlRegistry:
 
     def __init__(self, url: str, *, schema: str | None = None, migrate: bool = True,
                  connect_timeout: float = 3.0, statement_timeout: float = 5.0) -> None:
-        self.url = sqlalchemy_url(url)
-        self.dialect = self.url.split(":", 1)[0].split("+", 1)[0]
-        connect_args: dict[str, Any] = {}
-        engine_args: dict[str, Any] = {}
-        if self.dialect == "postgresql":
-            # A hung or unreachable server must not hold a worker thread: bounded connect and statements.
-            options = [f"-cstatement_timeout={int(statement_timeout * 1000)}"]
-            given = sa.engine.make_url(self.url).query.get("options")  # connect_args would replace the URL's
-            if given:
-                options.append(given if isinstance(given, str) else " ".join(given))
-            if schema:
-                options.append(f"-csearch_path={schema}")
-            connect_args["options"] = " ".join(options)
-            connect_args["connect_timeout"] = max(2, math.ceil(connect_timeout))  # libpq: whole seconds, >= 2
-            engine_args["pool_timeout"] = connect_timeout
-        try:
-            # hide_parameters: bound values (NIKs) never appear in SQLAlchemy errors or logs.
-            self.engine = sa.create_engine(self.url, connect_args=connect_args, hide_parameters=True,
-                                           pool_recycle=1800, pool_pre_ping=True, **engine_args)
-        except (SQLAlchemyError, ImportError) as exc:
-            raise RegistryUnavailableError(f"Basis data registri tidak dapat dibuka: {exc}") from None
-        if self.dialect == "sqlite":
-            sa.event.listen(self.engine, "connect", sqlite_pragmas)
+        self.engine = open_engine(url, schema=schema, connect_timeout=connect_timeout,
+                                  statement_timeout=statement_timeout, unavailable=RegistryUnavailableError)
+        self.dialect = self.engine.dialect.name
         if migrate:
             self.migrate()
 

@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import StaticPool
 
-from assistant.errors import StoreUnavailableError
+from assistant.errors import AssistantError, StoreUnavailableError
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("store_migrations")
@@ -47,14 +47,18 @@ def sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def open_engine(url: str, *, schema: str | None = None, connect_timeout: float = 3.0,
-                statement_timeout: float = 5.0) -> sa.Engine:
+                statement_timeout: float = 5.0,
+                unavailable: type[AssistantError] = StoreUnavailableError) -> sa.Engine:
     """An engine for ``url`` (``sqlite:///path``, ``sqlite://`` in memory, ``postgresql://…``).
 
+    Used by the registry and the stores alike.
+
     Args:
-        url: database URL.
+        url: database URL; PostgreSQL options in it (``?options=-csearch_path%3Dx``) are kept.
         schema: PostgreSQL schema to work in (tests use one per test); ``None`` for the default.
         connect_timeout: PostgreSQL: longest wait for a connection, new or from the pool.
         statement_timeout: PostgreSQL: the server cancels a statement that runs longer.
+        unavailable: the error raised when the URL cannot be opened at all.
     """
     parsed = sa.engine.make_url(sqlalchemy_url(url))
     dialect = parsed.get_backend_name()
@@ -62,8 +66,8 @@ def open_engine(url: str, *, schema: str | None = None, connect_timeout: float =
     engine_args: dict[str, Any] = {}
     if dialect == "postgresql":
         # Options given in the URL (?options=-csearch_path%3D…) are kept; ours are added to them.
-        given = parsed.query.get("options", "")
-        options = [given] if isinstance(given, str) and given else []
+        given = parsed.query.get("options") or ()
+        options = [given] if isinstance(given, str) else list(given)
         options.append(f"-cstatement_timeout={int(statement_timeout * 1000)}")
         if schema:
             options.append(f"-csearch_path={schema}")
@@ -81,7 +85,7 @@ def open_engine(url: str, *, schema: str | None = None, connect_timeout: float =
         # hide_parameters: bound values never appear in SQLAlchemy errors or logs.
         engine = sa.create_engine(parsed, connect_args=connect_args, hide_parameters=True, **engine_args)
     except (SQLAlchemyError, ImportError) as exc:
-        raise StoreUnavailableError(f"Basis data penyimpanan tidak dapat dibuka: {exc}") from None
+        raise unavailable(f"Basis data tidak dapat dibuka: {exc}") from None
     if dialect == "sqlite":
         sa.event.listen(engine, "connect", sqlite_pragmas)
     return engine
