@@ -46,6 +46,7 @@ def test_compose_topology_shares_every_store():
         assert env["ASSISTANT_INDEX__CHROMA_URL"] == "http://chroma:8000", name
         assert env["ASSISTANT_REGISTRY__URL"].startswith("postgresql://"), name
         assert env["ASSISTANT_STORE__URL"] == env["ASSISTANT_REGISTRY__URL"], name
+        assert env["ASSISTANT_PRIVACY__SECRET"].startswith("${"), name  # one key for every container
     # Only the bot service registers the Telegram webhook; the proxy sends Telegram's updates there.
     assert "ASSISTANT_TELEGRAM__WEBHOOK_URL" in services["bot"]["environment"]
     assert not any(v.startswith("ASSISTANT_TELEGRAM__") for v in services["api"]["environment"])

@@ -143,6 +143,26 @@ def test_a_status_check_started_on_one_worker_continues_on_the_other(topology, f
     assert len(turns) == 2 and nik not in exported.stdout
 
 
+def test_a_citizen_status_check_alternates_workers_turn_by_turn(topology):
+    """NIK asked on A, given on B, the family-card number given on A: each turn finds what the last one kept."""
+    workers, _, registry, family = topology
+    a, b = workers
+    nik = family.members[1].nik
+    client = {"X-Forwarded-For": "10.20.30.40"}  # its own client identity for the anonymous rate limit
+    asked = post(a, "cek status bansos saya", user_id="ibu-siti", headers=client)
+    assert asked.status_code == 200 and "NIK" in asked.json()["answer"], asked.text
+    conversation = asked.json()["conversation_id"]
+    asked_kk = post(b, nik, user_id="ibu-siti", conversation_id=conversation, headers=client)
+    assert asked_kk.status_code == 200 and "KK" in asked_kk.json()["answer"], asked_kk.text
+    result = post(a, family.kk, user_id="ibu-siti", conversation_id=conversation, headers=client)
+    assert result.status_code == 200, result.text
+    assert nik not in result.json()["answer"] and family.kk not in result.json()["answer"]
+    masked = f"{nik[:4]}********{nik[-4:]}"
+    checks = [e.outcome for e in registry.audit_entries(50)
+              if e.purpose == "citizen_self_check" and e.nik_masked == masked]
+    assert checks == ["ok"]
+
+
 def test_rate_limits_are_shared_between_workers(topology):
     workers, _, _, _ = topology
     if 60 - time.time() % 60 < 15:  # too close to the end of the limiter's minute window: start a fresh one
