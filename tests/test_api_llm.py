@@ -5,7 +5,6 @@ over the LLM generator and a scripted OpenAI-compatible server on loopback; stre
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 
@@ -17,24 +16,11 @@ from assistant.adapters.state import InMemoryStateStore
 from assistant.api.app import create_app
 from assistant.services import Services
 from assistant.settings import Settings
+from tests.support.fake_llm import citing
 from tests.support.fake_openai import FakeOpenAI
 
 KNOWLEDGE = Path(__file__).resolve().parents[1] / "knowledge"
 QUESTION = "Berapa bantuan PKH untuk ibu hamil?"
-_PASSAGE = re.compile(r"^\[(\d+)\] [^\n]*\n(.*?)(?=\n\n\[\d+\] |\n</kutipan>)", re.M | re.S)
-
-
-def cite_the_passage_with(figure: str, sentence: str):
-    """A responder that writes ``sentence`` citing the first passage it was given that states ``figure``."""
-
-    def respond(body: dict) -> str:
-        user = body["messages"][1]["content"]
-        for n, text in _PASSAGE.findall(user):
-            if figure in text and "hamil" in text:
-                return f"{sentence} [{n}]."
-        return "TIDAK_ADA_DI_KUTIPAN"
-
-    return respond
 
 
 @pytest.fixture
@@ -66,7 +52,7 @@ def _events(client: TestClient, message: str) -> list[tuple[str, dict]]:
 
 def test_grounded_reply_streams_and_is_used_as_written(llm_api):
     fake, client, services = llm_api
-    fake.responder = cite_the_passage_with("Rp3.000.000", "Bantuan PKH untuk ibu hamil adalah Rp3.000.000 per tahun")
+    fake.responder = citing("Bantuan PKH untuk ibu hamil adalah Rp3.000.000 per tahun", "Rp3.000.000", "hamil")
     fake.stream_gap = 0.05  # a model writing: the draft reaches the client in several pieces
     events = _events(client, QUESTION)
     names = [name for name, _ in events]
@@ -81,7 +67,7 @@ def test_grounded_reply_streams_and_is_used_as_written(llm_api):
 
 def test_invented_figure_is_streamed_as_a_draft_then_replaced_by_the_correct_answer(llm_api):
     fake, client, services = llm_api
-    fake.responder = cite_the_passage_with("Rp3.000.000", "Bantuan PKH untuk ibu hamil adalah Rp10.000.000 per tahun")
+    fake.responder = citing("Bantuan PKH untuk ibu hamil adalah Rp10.000.000 per tahun", "Rp3.000.000", "hamil")
     events = _events(client, QUESTION)
     draft = "".join(d["text"] for name, d in events if name == "delta")
     assert "Rp10.000.000" in draft

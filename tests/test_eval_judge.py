@@ -133,7 +133,6 @@ def test_eval_command_with_judge_writes_judge_json(fake_openai, tmp_path, monkey
 
 def test_eval_with_judge_on_the_llm_generator_against_one_loopback_server(fake_openai, tmp_path, monkeypatch):
     """The LLM generator and the judge both talk to the same scripted server; LLM figures are reported."""
-    import re
     import shutil
     from pathlib import Path
 
@@ -143,17 +142,17 @@ def test_eval_with_judge_on_the_llm_generator_against_one_loopback_server(fake_o
     from assistant.adapters.state import InMemoryStateStore
     from assistant.cli import cli, eval_commands
     from assistant.services import Services
+    from tests.support.fake_llm import passage_stating
 
     knowledge = tmp_path / "knowledge"
     knowledge.mkdir()
     shutil.copy(Path(__file__).resolve().parents[1] / "knowledge" / "faq" / "pkh-warga.md", knowledge)
-    passage = re.compile(r"^\[(\d+)\] [^\n]*\n(.*?)(?=\n\n\[\d+\] |\n</kutipan>)", re.M | re.S)
 
     def respond(body: dict) -> str:
         user = body["messages"][1]["content"]
         if "putusan" in user:  # the judge
             return '{"putusan": [{"kalimat": 1, "didukung": true}]}'
-        n = next((n for n, text in passage.findall(user) if "Rp3.000.000" in text and "hamil" in text), None)
+        n = passage_stating(user, "Rp3.000.000", "hamil")
         if n is None:  # e.g. the unscored warm-up question
             return "TIDAK_ADA_DI_KUTIPAN"
         return f"Bantuan PKH untuk ibu hamil adalah Rp3.000.000 per tahun [{n}]."

@@ -8,17 +8,15 @@ falls back to the extractive answer, which states the guideline's figure.
 from __future__ import annotations
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
-from langchain_core.messages import AIMessage
 
-from assistant.adapters.langchain_generator import LangChainChat
 from assistant.models import Chunk, ScoredChunk
 from assistant.rag.answer import ExtractiveAnswerer
-from assistant.rag.llm_answer import Completion, GroundedLlmGenerator
+from assistant.rag.llm_answer import GroundedLlmGenerator
 from assistant.rag.prompts import system_prompt
 from assistant.rag.text import tokenize
 from assistant.rag.vocabulary import Vocabulary
 from assistant.settings import AnswerSettings
+from tests.support.fake_llm import ScriptedChat
 
 NIK = "3204123456780001"
 RULES = system_prompt("citizen")
@@ -33,22 +31,10 @@ def _hit(chunk_id: str, text: str) -> ScoredChunk:
 GUIDELINE = _hit("pkh-besaran#0", "Bantuan PKH untuk ibu hamil adalah Rp3.000.000 per tahun, atau Rp750.000 per tahap.")
 
 
-class Chat:
-    name = "fake:compliant"
-
-    def __init__(self, reply: str) -> None:
-        self._chat = LangChainChat(GenericFakeChatModel(messages=iter([AIMessage(content=reply)])),
-                                   name=self.name, timeout_seconds=1.0)
-        self.sent: list[str] = []
-
-    def complete(self, system: str, user: str, on_token=None) -> Completion:
-        self.sent.append(user)
-        return self._chat.complete(system, user, on_token)
-
 
 def _answer(question: str, reply: str, hits: list[ScoredChunk]):
     vocabulary = Vocabulary([tokenize(f"{h.chunk.title} {h.chunk.section} {h.chunk.text}") for h in hits])
-    chat = Chat(reply)
+    chat = ScriptedChat(reply)
     generator = GroundedLlmGenerator(chat).with_fallback(ExtractiveAnswerer(AnswerSettings(), vocabulary))
     return generator.answer(question, hits, "citizen"), chat
 

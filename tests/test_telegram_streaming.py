@@ -20,11 +20,11 @@ from assistant.rag.llm_answer import Completion, GroundedLlmGenerator
 from assistant.rag.text import tokenize
 from assistant.rag.vocabulary import Vocabulary
 from assistant.settings import AnswerSettings
+from tests.support.fake_llm import passage_stating
 from tests.support.fake_telegram import fake_bot_api
 from tests.support.telegram_bot import TOKEN, bot_settings, fake_services, running_bot
 
 USER = 7001
-_PASSAGE = re.compile(r"^\[(\d+)\] [^\n]*\n(.*?)(?=\n\n\[\d+\] |\n</kutipan>)", re.M | re.S)
 
 
 class WritingChat:
@@ -37,7 +37,7 @@ class WritingChat:
         self.gap = gap
 
     def complete(self, system: str, user: str, on_token=None) -> Completion:
-        n = next((n for n, text in _PASSAGE.findall(user) if "Rp3.000.000" in text), "1")
+        n = passage_stating(user, "Rp3.000.000") or "1"
         reply = f"{self.sentence} [{n}]."
         words = re.findall(r"\S+\s*", reply)
         for word in words:
