@@ -9,6 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from assistant.errors import IndexMismatchError, IndexNotReadyError, IndexUnavailableError, InputError
 from assistant.input_text import checked_text
 from assistant.models import Answer, Chunk, DocumentInfo, IngestReport, ScoredChunk, documents_of
@@ -120,9 +122,14 @@ class RagKnowledgeBase:
         """Every sentence of the active index with its vector, for semantic sentence scoring."""
         retriever = self.retriever()
         if self._corpus is None or self._corpus[0] is not retriever:
-            corpus = CorpusSentences(retriever.chunks, self._sentences, lambda q: self._embedder.embed_queries([q])[0])
+            corpus = CorpusSentences(retriever.chunks, self._sentences, self._query_vector)
             self._corpus = (retriever, corpus)
         return self._corpus[1]
+
+    def _query_vector(self, question: str) -> np.ndarray:
+        """The question's vector: the one retrieval just computed, else a new one."""
+        vector = self.retriever().query_vectors.get(question)
+        return vector if vector is not None else self._embedder.embed_queries([question])[0]
 
     def prepare_sentences(self) -> int:
         """Embed and store every sentence of the active index not stored yet (run after ingest)."""

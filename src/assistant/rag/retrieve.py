@@ -11,6 +11,7 @@ from assistant.errors import IndexUnavailableError
 from assistant.models import Chunk, ScoredChunk
 from assistant.outage import Outage
 from assistant.ports import Embedder, IndexSnapshot
+from assistant.rag.cache import LruCache
 from assistant.rag.lexical import BM25Index
 from assistant.rag.text import tokenize
 from assistant.rag.vocabulary import Vocabulary
@@ -45,6 +46,7 @@ class HybridRetriever:
         self._programs = np.array([c.program for c in self.chunks], dtype=object)
         self._audiences = np.array([c.audience for c in self.chunks], dtype=object)
         self.vocabulary = Vocabulary(token_lists)
+        self.query_vectors: LruCache[str, np.ndarray] = LruCache(256)  # recent queries' vectors
 
     def query_tokens(self, text: str) -> list[str]:
         """Lexical tokens of a question, typos corrected against the corpus vocabulary."""
@@ -75,6 +77,7 @@ class HybridRetriever:
             return None
         try:
             vector = self._embedder.embed_queries([query])[0]
+            self.query_vectors.put(query, vector)  # the answerer scores sentences with the same vector
             dense = self.snapshot.query(vector, min(candidates, len(self.chunks)) or 1, filters)
         except IndexUnavailableError as exc:
             if self._outage is None:

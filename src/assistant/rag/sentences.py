@@ -22,6 +22,7 @@ import numpy as np
 
 from assistant.models import Chunk
 from assistant.ports import Embedder
+from assistant.rag.cache import LruCache
 from assistant.rag.text import split_sentences
 
 log = logging.getLogger(__name__)
@@ -129,9 +130,15 @@ class CorpusSentences:
         self._vectors = vectors
         self._matrix = vectors.vectors(self.texts) if self.texts else np.zeros((0, 1), dtype=np.float32)
         self._embed_query = embed_query
+        # one answer asks for the same question's vector several times (scoring, search, background)
+        self._queries: LruCache[str, np.ndarray] = LruCache(256)
 
     def _query(self, question: str) -> np.ndarray:
-        return np.asarray(self._embed_query(question), dtype=np.float32)
+        vector = self._queries.get(question)
+        if vector is None:
+            vector = np.asarray(self._embed_query(question), dtype=np.float32)
+            self._queries.put(question, vector)
+        return vector
 
     def similarities(self, question: str, sentences: list[str]) -> tuple[np.ndarray, float]:
         """Cosine of the question to each sentence, and its mean cosine to every corpus sentence.
