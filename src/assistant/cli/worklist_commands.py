@@ -84,3 +84,56 @@ def register(cli: click.Group) -> None:
             click.echo(f"{len(result.rows)} baris ditulis ke {out}.")
         else:
             click.echo(text)
+
+    @cli.group("worklist-batch")
+    def batch_group() -> None:
+        """Daftar kerja nasional di klaster Dask dari ekstrak Parquet per provinsi."""
+
+    @batch_group.command("extract")
+    @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+    @click.pass_obj
+    def extract_cmd(settings: Settings, out: Path) -> None:
+        """Tulis seluruh registri sebagai Parquet per provinsi (province=NN/part-*.parquet)."""
+        import time
+
+        from assistant.adapters.dask_batch import write_extract
+        from assistant.adapters.registries import build_registry
+
+        registry = build_registry(settings)
+        started = time.perf_counter()
+        try:
+            n = write_extract(registry.iter_households(batch_size=5000), out)
+        finally:
+            registry.close()
+        click.echo(f"{n} rumah tangga ditulis ke {out} dalam {time.perf_counter() - started:.1f} detik.")
+
+    @batch_group.command("run")
+    @click.argument("kind", type=click.Choice(KINDS))
+    @click.option("--extract", "extract", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--region", default="", help="Batasi ke kode wilayah ini (bawaan: seluruh Indonesia).")
+    @click.option("--as-of", "as_of", default=None, help="Tanggal acuan TTTT-BB-HH (bawaan: hari ini).")
+    @click.option("--within-months", type=click.IntRange(1, 24), default=3, show_default=True)
+    @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+                  help="Jumlah proses pekerja LocalCluster (tanpa --scheduler).")
+    @click.option("--scheduler", default=None, help="Alamat klaster Dask yang sudah berjalan, mis. tcp://10.0.0.5:8786.")
+    @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+    @click.pass_obj
+    def run_cmd(settings: Settings, kind: str, extract: Path, region: str, as_of: str | None, within_months: int,
+                workers: int, scheduler: str | None, out: Path) -> None:
+        """Jalankan fungsi daftar kerja yang sama di setiap partisi, lalu urutkan secara nasional (JSON Lines)."""
+        from assistant.adapters.dask_batch import run_batch
+        from assistant.registry.access import parse_as_of
+        from assistant.worklists.access import check_region
+
+        if region:
+            region = check_region(region)
+        result = run_batch(extract, kind, as_of=parse_as_of(as_of), region=region, within_months=within_months,
+                           workers=workers, scheduler=scheduler,
+                           parameters_file=settings.registry.eligibility_parameters)
+        with out.open("w", encoding="utf-8") as f:
+            for row in result.rows:
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        rate = result.households_read / result.seconds if result.seconds else 0.0
+        click.echo(f"{len(result.rows)} baris dari {result.households_read} rumah tangga ({result.files} berkas) "
+                   f"dalam {result.seconds:.1f} detik dengan {result.workers} pekerja ({rate:,.0f} rumah tangga/detik); "
+                   f"ditulis ke {out}.")
