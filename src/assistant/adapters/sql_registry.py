@@ -149,7 +149,8 @@ class SqlRegistry:
                     keys = conn.execute(query).all()
                     if not keys:
                         return
-                    page = self._load(conn, [k.kk for k in keys])
+                    page = self._load_keys(conn, lo, hi, (keys[0].region_code, keys[0].kk),
+                                           (keys[-1].region_code, keys[-1].kk))
             except OperationalError as exc:
                 raise RegistryUnavailableError("Registri sedang tidak dapat dihubungi. Coba lagi nanti.") from exc
             yield from page
@@ -227,6 +228,22 @@ class SqlRegistry:
             conn.execute(members.delete().where(members.c.nik.in_(niks[i:i + _CHUNK])))
 
     @staticmethod
+    def _load_keys(conn: sa.Connection, lo: str, hi: str, first: tuple[str, str],
+                   last: tuple[str, str]) -> list[Household]:
+        """One region page by its key range: joins on the (region_code, kk) index, no long IN lists."""
+        key = sa.tuple_(households.c.region_code, households.c.kk)
+        within = (households.c.region_code >= lo, households.c.region_code < hi,
+                  key >= sa.tuple_(sa.literal(first[0]), sa.literal(first[1])),
+                  key <= sa.tuple_(sa.literal(last[0]), sa.literal(last[1])))
+        h_rows = conn.execute(sa.select(households).where(*within).order_by(households.c.region_code,
+                                                                            households.c.kk)).all()
+        m_rows = conn.execute(sa.select(members).join(households, households.c.kk == members.c.kk).where(*within)
+                              .order_by(members.c.kk, members.c.position)).all()
+        e_rows = conn.execute(sa.select(enrollments).join(households, households.c.kk == enrollments.c.kk)
+                              .where(*within).order_by(enrollments.c.kk, enrollments.c.program)).all()
+        return _assemble([r.kk for r in h_rows], h_rows, m_rows, e_rows)
+
+    @staticmethod
     def _load(conn: sa.Connection, kks: list[str]) -> list[Household]:
         h_rows = conn.execute(sa.select(households).where(households.c.kk.in_(kks))).all()
         m_rows = conn.execute(
@@ -235,24 +252,29 @@ class SqlRegistry:
         e_rows = conn.execute(
             sa.select(enrollments).where(enrollments.c.kk.in_(kks)).order_by(enrollments.c.kk, enrollments.c.program)
         ).all()
-        by_kk_m: dict[str, list[Member]] = {}
-        for r in m_rows:
-            by_kk_m.setdefault(r.kk, []).append(Member(
-                nik=r.nik, name=r.name, birth_date=r.birth_date, sex=r.sex, relation=r.relation,
-                pregnant=r.pregnant, school_level=r.school_level, disability=r.disability, occupation=r.occupation,
-            ))
-        by_kk_e: dict[str, list[Enrollment]] = {}
-        for r in e_rows:
-            by_kk_e.setdefault(r.kk, []).append(Enrollment(program=r.program, status=r.status, since=r.since))
-        result = {
-            r.kk: Household(
-                kk=r.kk, region_code=r.region_code, desil=r.desil, drinking_water=r.drinking_water,
-                toilet=r.toilet, address=r.address, members=tuple(by_kk_m.get(r.kk, ())),
-                enrollments=tuple(by_kk_e.get(r.kk, ())),
-            )
-            for r in h_rows
-        }
-        return [result[kk] for kk in kks if kk in result]
+        return _assemble(kks, h_rows, m_rows, e_rows)
+
+
+def _assemble(kks: Sequence[str], h_rows: Sequence[Any], m_rows: Sequence[Any],
+              e_rows: Sequence[Any]) -> list[Household]:
+    by_kk_m: dict[str, list[Member]] = {}
+    for r in m_rows:
+        by_kk_m.setdefault(r.kk, []).append(Member(
+            nik=r.nik, name=r.name, birth_date=r.birth_date, sex=r.sex, relation=r.relation,
+            pregnant=r.pregnant, school_level=r.school_level, disability=r.disability, occupation=r.occupation,
+        ))
+    by_kk_e: dict[str, list[Enrollment]] = {}
+    for r in e_rows:
+        by_kk_e.setdefault(r.kk, []).append(Enrollment(program=r.program, status=r.status, since=r.since))
+    result = {
+        r.kk: Household(
+            kk=r.kk, region_code=r.region_code, desil=r.desil, drinking_water=r.drinking_water,
+            toilet=r.toilet, address=r.address, members=tuple(by_kk_m.get(r.kk, ())),
+            enrollments=tuple(by_kk_e.get(r.kk, ())),
+        )
+        for r in h_rows
+    }
+    return [result[kk] for kk in kks if kk in result]
 
 
 def _prefix_range(region: str) -> tuple[str, str]:
