@@ -7,8 +7,12 @@ that no cache has seen. Prints requests/s, p50/p95/p99 latency and errors per le
 popular/unique so the effect of the query cache shows; ``--server-env`` runs the same load with other
 settings (e.g. the cache off) for a side-by-side comparison.
 
+It first measures the embedding limit (the query embedding alone, in batches) in the same run and
+prints, per level, the rate of unique answers and its ratio to that limit.
+
 Usage:
   python bench/load_bench.py [--requests 400] [--levels 1,8,32] [--unique-share 0.3]
+  python bench/load_bench.py --unique-share 1 --levels 8,32   # unique questions only: the ratio target
   python bench/load_bench.py --compare-cache     # second run with ASSISTANT_EMBEDDING__QUERY_CACHE_SIZE=0
   python bench/load_bench.py --url http://127.0.0.1:8000   # an already running server (loopback only)
 """
@@ -213,22 +217,45 @@ def warm_up(url: str) -> None:
         r.raise_for_status()
 
 
+def embedding_limit(seconds: float = 8.0, batch: int = 32, seed: int = 99) -> float:
+    """Queries/s of the query embedding alone (the default model and backend, batches of ``batch``
+    never-seen questions, no cache): the ceiling the service's unique-question rate is compared with."""
+    from assistant.adapters.st_embedder import SentenceTransformerEmbedder
+    from assistant.settings import Settings
+
+    settings = Settings()
+    embedder = SentenceTransformerEmbedder(settings.embedding, settings.models_dir)
+    rng = random.Random(seed)
+    stream = (text for kind, text in question_stream(rng, 1.0))
+    embedder.embed_passages(["pemanasan model"])  # load outside the timed part
+    done, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        texts = [next(stream) for _ in range(batch)]
+        embedder._encode(texts, embedder.resolved.query_prompt, batch)  # the model pass itself, no cache
+        done += batch
+    return done / (time.perf_counter() - started)
+
+
 def bench(url: str, args: argparse.Namespace, label: str) -> list[dict[str, object]]:
     warm_up(url)
     rows = []
     print(f"\n== {label}: {url}  ({args.requests} requests per level, unique share {args.unique_share:.0%})")
     print(f"{'clients':>7} {'req':>5} {'ans/s':>7} {'p50':>7} {'p95':>7} {'p99':>7}   "
-          f"{'popular p50/p95':>16} {'unique p50/p95':>16}  errors")
+          f"{'popular p50/p95':>16} {'unique p50/p95':>16} {'unique/s':>8} {'/limit':>6}  errors")
     for level in args.levels:
         res = asyncio.run(run_level(url, level, args.requests, args.max_seconds, args.unique_share,
                                     seed=args.seed + level))
         s = res.summary()
         s["label"] = label
+        unique_rate = len(res.latencies["unique"]) / res.seconds if res.seconds else 0.0
+        s["unique_answers_per_s"] = round(unique_rate, 1)
+        s["unique_to_limit"] = round(unique_rate / args.limit, 2) if args.limit else None
         rows.append(s)
         lat, pop, uni = s["latency_ms"], s["popular_ms"], s["unique_ms"]
+        ratio = f"{s['unique_to_limit']:>6.2f}" if args.limit else f"{'-':>6}"
         print(f"{level:>7} {s['requests']:>5} {s['answers_per_s']:>7.1f} {lat['p50']:>7.1f} {lat['p95']:>7.1f} "
               f"{lat['p99']:>7.1f}   {pop['p50']:>7.1f}/{pop['p95']:<8.1f} {uni['p50']:>7.1f}/{uni['p95']:<8.1f}"
-              f"  {s['errors'] or 'none'}")
+              f" {unique_rate:>8.1f} {ratio}  {s['errors'] or 'none'}")
     return rows
 
 
@@ -256,8 +283,15 @@ def main() -> None:
     parser.add_argument("--compare-cache", action="store_true",
                         help="Run a second time with the query-embedding cache off.")
     parser.add_argument("--json", type=Path, help="Also write the figures to this JSON file.")
+    parser.add_argument("--no-limit", action="store_true", help="Skip measuring the embedding limit first.")
     args = parser.parse_args()
     args.levels = [int(x) for x in args.levels.split(",") if x.strip()]
+    args.limit = 0.0
+    if not args.no_limit:
+        # Measured in this run, on this machine, before the server starts, so the ratio compares like with like.
+        args.limit = embedding_limit()
+        print(f"embedding limit: {args.limit:.1f} unique queries/s (model pass alone, batches of 32, "
+              f"{os.cpu_count()} cores); the last columns compare the unique-answer rate with it")
 
     rows: list[dict[str, object]] = []
     if args.url:
