@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assistant.adapters.state import InMemoryStateStore
 from assistant.dialogue.memory import Memory, MemoryStore
+from assistant.privacy import KeyedHasher
 
 
 class Clock:
@@ -17,7 +18,7 @@ class Clock:
 def test_expired_conversations_are_removed_without_being_read_again():
     clock = Clock()
     state = InMemoryStateStore(clock)
-    memories = MemoryStore(state, ttl_seconds=3600)
+    memories = MemoryStore(state, KeyedHasher(b"k" * 32), ttl_seconds=3600)
     for i in range(500):
         memories.save(f"user-{i}", Memory(f"c-{i}"))
     assert len(state) == 500
@@ -86,7 +87,7 @@ def test_redis_outage_falls_back_warns_once_and_recovers(caplog):
     from assistant.adapters.state import ResilientStateStore
 
     primary = FlakyRedis()
-    store = ResilientStateStore(primary, retry_seconds=0.05)  # type: ignore[arg-type]
+    store = ResilientStateStore(primary, retry_seconds=0.5)  # type: ignore[arg-type]
     store.set("a", "1", 60)
     assert primary.data == {"a": "1"}
     primary.down = True
@@ -98,7 +99,7 @@ def test_redis_outage_falls_back_warns_once_and_recovers(caplog):
     primary.down = False
     import time
 
-    time.sleep(0.06)
+    time.sleep(0.6)
     store.set("b", "2", 60)
     assert primary.data["b"] == "2" and store.ping() is True
     lines = [r.getMessage() for r in caplog.records if r.name == "assistant.outage"]
