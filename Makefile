@@ -34,6 +34,7 @@ lint: $(STAMP)
 eval-gate: setup
 	$(BIN)/assistant ingest
 	$(BIN)/assistant eval evals/core.jsonl --report out/eval --gate evals/thresholds.json
+	$(BIN)/assistant eval evals/test.jsonl --report out/eval-test --gate evals/thresholds_test.json
 
 bench: setup
 	$(BIN)/python bench/rag_bench.py
