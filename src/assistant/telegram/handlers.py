@@ -118,6 +118,7 @@ async def converse(update: Update, context: BotContext, text: str, *, preface: s
     deps, delivery = context.deps, context.delivery
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
     error: InputError | None = None
+    failure: BaseException | None = None
     async with delivery.typing(chat_id), showing_draft(delivery, chat_id, every=deps.draft_edit_seconds,
                                                        reply_to=reply_to) as draft:
         try:
@@ -125,14 +126,14 @@ async def converse(update: Update, context: BotContext, text: str, *, preface: s
                                    user_id=user_key(update), channel=CHANNEL, role="citizen", text=text)
         except InputError as exc:
             reply, error = None, exc
-        except Exception:  # noqa: BLE001 - any backend failure gets the same short reply and a request id
-            reply = None
+        except Exception as exc:  # noqa: BLE001 - any backend failure gets the same short reply and a request id
+            reply, failure = None, exc
     if reply is None:
         await draft.discard()
         if error is not None:
             await delivery.send(chat_id, escape(error.message), reply_to=reply_to)
         else:
-            await backend_failure(context, chat_id, "reply")
+            await backend_failure(context, chat_id, "reply", failure)
         return
     if not _private(update) and reply.intent == "status_check":
         # Never run the status check in a group: drop what the service started and point to a private chat.
@@ -147,11 +148,15 @@ async def converse(update: Update, context: BotContext, text: str, *, preface: s
     await deliver_over_draft(delivery, chat_id, draft, messages, reply_markup=markup, reply_to=reply_to)
 
 
-async def backend_failure(context: BotContext, chat_id: int | None, where: str) -> None:
-    """Log the failure with a request id and tell the user, briefly, to try later (and whom to ask)."""
+async def backend_failure(context: BotContext, chat_id: int | None, where: str,
+                          error: BaseException | None = None) -> None:
+    """Log the failure with a request id and tell the user, briefly, to try later (and whom to ask).
+
+    ``error``: the failure when this runs after its ``except`` block has ended.
+    """
     request_id = uuid.uuid4().hex[:12]
-    log.exception("telegram backend failure in %s (request %s)", where, request_id,
-                  extra={"event": "telegram_backend_error", "request_id": request_id, "where": where})
+    log.error("telegram backend failure in %s (request %s)", where, request_id, exc_info=error or True,
+              extra={"event": "telegram_backend_error", "request_id": request_id, "where": where})
     if chat_id is not None:
         await context.delivery.send(chat_id, escape(context.deps.texts.get("backend_error", request_id=request_id)))
 
