@@ -109,11 +109,12 @@ def _private(update: Update) -> bool:
 # --------------------------------------------------------------------------- the one path to the service
 
 
-async def converse(update: Update, context: BotContext, text: str, *, preface: str | None = None,
-                   reply_to: int | None = None) -> None:
+async def converse(update: Update, context: BotContext, text: str, *,
+                   nik_deletion: asyncio.Task[bool | None] | None = None, reply_to: int | None = None) -> None:
     """Send ``text`` to the conversation service as this user and deliver its reply with buttons.
 
     With an LLM generator the draft is shown while it is written and replaced by the checked reply.
+    ``nik_deletion`` is the deletion of the user's message running alongside; the reply says how it went.
     """
     deps, delivery = context.deps, context.delivery
     chat_id = update.effective_chat.id  # type: ignore[union-attr]
@@ -142,7 +143,9 @@ async def converse(update: Update, context: BotContext, text: str, *, preface: s
                        text=deps.texts.cancel_command)
         await private_only(update, context)
         return
-    body = f"{preface}\n\n{reply.text}" if preface else reply.text
+    deleted = await nik_deletion if nik_deletion is not None else None
+    texts = deps.texts
+    body = reply.text if deleted is None else f"{texts.get('nik_deleted' if deleted else 'nik_not_deleted')}\n\n{reply.text}"
     messages = format_messages(body, reply.citations, sources_label=deps.texts.get("sources"))
     markup = reply_keyboard(reply, deps.texts, deps.buttons)
     await deliver_over_draft(delivery, chat_id, draft, messages, reply_markup=markup, reply_to=reply_to)
@@ -233,11 +236,13 @@ async def on_private_text(update: Update, context: BotContext) -> None:
     """A private message: a comment on a 👎, or anything for the service (NIK messages deleted first)."""
     message = update.effective_message
     assert message is not None and message.text is not None
-    deleted = await delete_if_nik(message, context)
-    if await take_comment(update, context):
-        return
-    preface = None if deleted is None else context.deps.texts.get("nik_deleted" if deleted else "nik_not_deleted")
-    await converse(update, context, message.text, preface=preface)
+    # The deletion runs alongside the service call: on a slow network that saves a whole round trip.
+    deletion = asyncio.create_task(delete_if_nik(message, context))
+    try:
+        if not await take_comment(update, context):
+            await converse(update, context, message.text, nik_deletion=deletion)
+    finally:
+        await deletion
 
 
 async def on_group_text(update: Update, context: BotContext) -> None:
