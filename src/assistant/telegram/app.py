@@ -162,11 +162,15 @@ async def _post_init(application: Application) -> None:
         log.warning("could not set the bot's command list", exc_info=True)
 
 
-async def shutdown_executor(application: Application) -> None:
+async def release_resources(application: Application) -> None:
+    """The bot's worker threads, and the HTTP client of a remote conversation."""
+    from assistant.adapters.http_conversation import HttpConversation
+
     deps: BotDeps = application.bot_data["deps"]
-    executor = deps.executor
-    if isinstance(executor, ThreadPoolExecutor):
-        executor.shutdown(wait=False, cancel_futures=True)
+    if isinstance(deps.executor, ThreadPoolExecutor):
+        deps.executor.shutdown(wait=False, cancel_futures=True)
+    if isinstance(deps.conversation, HttpConversation):
+        deps.conversation.close()
 
 
 @contextlib.asynccontextmanager
@@ -211,4 +215,4 @@ async def run_polling(application: Application, stop: asyncio.Event | None = Non
         if application.running:
             await application.stop()
         await application.shutdown()
-        await shutdown_executor(application)
+        await release_resources(application)

@@ -17,7 +17,7 @@ from telegram import Update
 
 from assistant.errors import ConfigurationError
 from assistant.settings import TelegramSettings
-from assistant.telegram.app import build_application, shutdown_executor, verify_token
+from assistant.telegram.app import build_application, release_resources, verify_token
 
 if TYPE_CHECKING:
     from assistant.services import Services
@@ -54,7 +54,7 @@ class TelegramWebhook:
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
-        await shutdown_executor(self.application)
+        await release_resources(self.application)
 
     def router(self) -> APIRouter:
         router = APIRouter()
