@@ -141,8 +141,8 @@ def test_assistant_bot_end_to_end_with_the_real_services(api, tmp_path, indexed_
         api.send_text(USER, MOTHER)
         prompt = api.wait_messages(USER, 4)[-1]
         assert "3204********0001" in prompt and api.calls_of("deleteMessage", USER)
-        # Answer what the service's verification asks for: the birth date, or the family-card number.
-        api.send_text(USER, "12-08-1985" if "lahir" in prompt.lower() else KK)
+        assert "Kartu Keluarga" in prompt  # the verification asks for the family-card number
+        api.send_text(USER, KK)
         outcome = api.wait_messages(USER, 5, timeout=60)[-1]
         assert "PKH: memenuhi syarat" in outcome and "Rp" in outcome, outcome
     finally:
@@ -202,7 +202,7 @@ def test_an_unfinished_status_check_survives_a_restart_with_redis(api, tmp_path)
     import uuid
 
     from assistant.adapters.state import RedisStateStore
-    from tests.support.telegram_bot import BIRTH, NIK, running_bot
+    from tests.support.telegram_bot import KK, NIK, running_bot
 
     store = RedisStateStore("redis://127.0.0.1:6379/0", prefix=f"test-telegram-{uuid.uuid4().hex}:")
     try:
@@ -210,9 +210,9 @@ def test_an_unfinished_status_check_survives_a_restart_with_redis(api, tmp_path)
             api.send_text(USER, "/cek")
             api.wait_messages(USER, 1)
             api.send_text(USER, NIK)
-            assert "tanggal lahir" in api.wait_messages(USER, 2)[-1]
+            assert "Kartu Keluarga" in api.wait_messages(USER, 2)[-1]
         with running_bot(api, fake_services(tmp_path / "b", state=store)):
-            api.send_text(USER, BIRTH)
+            api.send_text(USER, KK)
             outcome = api.wait_messages(USER, 3)[-1]
         assert "PKH: memenuhi syarat" in outcome
     finally:
