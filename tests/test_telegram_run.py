@@ -198,20 +198,23 @@ def test_remote_api_mode_talks_to_a_running_api_with_a_channel_key(api, tmp_path
 
 @pytest.mark.redis
 def test_an_unfinished_status_check_survives_a_restart_with_redis(api, tmp_path) -> None:
-    """Stop the bot in the middle of /cek and start a new one on the same Redis: the check goes on."""
+    """Stop the bot in the middle of /cek and start a new one on the same Redis and privacy secret (which
+    seals the waiting NIK): the check goes on."""
     import uuid
 
     from assistant.adapters.state import RedisStateStore
+    from assistant.privacy import KeyedHasher
     from tests.support.telegram_bot import KK, NIK, running_bot
 
     store = RedisStateStore("redis://127.0.0.1:6379/0", prefix=f"test-telegram-{uuid.uuid4().hex}:")
+    secret = KeyedHasher.ephemeral()  # what the data directory or ASSISTANT_PRIVACY__SECRET gives each process
     try:
-        with running_bot(api, fake_services(tmp_path / "a", state=store)):
+        with running_bot(api, fake_services(tmp_path, state=store, hasher=secret)):
             api.send_text(USER, "/cek")
             api.wait_messages(USER, 1)
             api.send_text(USER, NIK)
             assert "Kartu Keluarga" in api.wait_messages(USER, 2)[-1]
-        with running_bot(api, fake_services(tmp_path / "b", state=store)):
+        with running_bot(api, fake_services(tmp_path, state=store, hasher=secret)):
             api.send_text(USER, KK)
             outcome = api.wait_messages(USER, 3)[-1]
         assert "PKH: memenuhi syarat" in outcome

@@ -32,14 +32,14 @@ KK = "3204011207250001"  # the family-card number of NIK's family
 
 
 def fake_services(tmp_path: Path, *, kb: Any = None, lookup: Any = None, state: Any = None,
-                  **settings: Any) -> Services:
+                  hasher: KeyedHasher | None = None, **settings: Any) -> Services:
     """The real Services: the real ConversationService over the shared fakes and a SQLite journal."""
     state = state or InMemoryStateStore()
     journal = SQLiteJournal(tmp_path / "journal.sqlite3")
     lookup = lookup or FakeHouseholdLookup([FakeHousehold(NIK, KK, "320401", sample_status())],
                                            max_failures=2, retry_after=600)
     kb = kb or FakeKnowledgeBase()
-    hasher = KeyedHasher.ephemeral()
+    hasher = hasher or KeyedHasher.ephemeral()
     conversation = ConversationService(kb, lookup, state, journal=journal, hasher=hasher,
                                        now=lambda: datetime(2026, 11, 27, 12, 0, tzinfo=UTC))
     return Services(Settings(_env_file=None, data_dir=tmp_path, **settings), embedder=HashEmbedder(), knowledge=kb,
