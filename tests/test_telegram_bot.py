@@ -287,7 +287,8 @@ def test_backend_failure_gets_a_short_apology_with_channels_and_a_logged_request
     assert "coba lagi nanti" in text and "171" in text
     request_id = text.rsplit("kode ", 1)[1].rstrip(")")
     failures = [r for r in records.records if getattr(r, "event", "") == "telegram_backend_error"]
-    assert failures and failures[0].request_id == request_id and failures[0].exc_info
+    assert failures and failures[0].request_id == request_id
+    assert failures[0].exc_info and isinstance(failures[0].exc_info[1], IndexNotReadyError)
 
 
 def test_a_backend_timeout_gets_the_same_short_apology(api, tmp_path) -> None:
