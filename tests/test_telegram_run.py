@@ -113,13 +113,11 @@ def _registered_household(data: Path) -> None:
 
 
 @pytest.mark.slow
-def test_assistant_bot_end_to_end_with_the_real_services(api, tmp_path, indexed_services) -> None:
+def test_assistant_bot_end_to_end_with_the_real_services(api, tmp_path, models_dir) -> None:
     """`assistant bot` (real model, index and registry) answers /start, a PKH question and a whole /cek."""
-    import shutil
-
     data = tmp_path / "data"
-    shutil.copytree(indexed_services.settings.chroma_dir, data / "chroma")
-    (data / "models").symlink_to(Path(indexed_services.settings.models_dir).resolve(), target_is_directory=True)
+    data.mkdir()  # `assistant bot` builds the index of knowledge/ with the real model on its first start
+    (data / "models").symlink_to(Path(models_dir).resolve(), target_is_directory=True)
     _registered_household(data)
     clean = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     clean.update({"PYTHONPATH": str(REPO / "src"), "ASSISTANT_DATA_DIR": str(data), "ASSISTANT_LOG_LEVEL": "DEBUG",
