@@ -6,6 +6,7 @@ import contextlib
 import fcntl
 import hashlib
 import ipaddress
+import logging
 import os
 import shutil
 import socket
@@ -30,6 +31,20 @@ def _is_loopback(address) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False  # a host name other than localhost would need DNS: not allowed in tests
+
+
+@pytest.fixture(autouse=True)
+def _loggers_enabled():
+    """Every test starts with the project's loggers on.
+
+    A library that configures logging with dictConfig in an earlier test of the same process disables
+    every logger that existed then (ours included), which would hide the records a later test asserts on.
+    """
+    logging.disable(logging.NOTSET)
+    for logger in list(logging.Logger.manager.loggerDict.values()):
+        if isinstance(logger, logging.Logger) and logger.name.startswith("assistant"):
+            logger.disabled = False
+    yield
 
 
 @pytest.fixture(autouse=True)
