@@ -32,7 +32,7 @@ def _pyarrow() -> Any:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        raise ConfigurationError("Batch nasional butuh pyarrow dan dask: pip install 'asisten-keluarga[batch]'.") from None
+        raise ConfigurationError("Batch nasional butuh pyarrow dan dask: pip install 'assistant[batch]' (make setup installs it).") from None
     return pa, pq
 
 
@@ -118,7 +118,7 @@ def run_batch(extract: Path, kind: str, *, as_of: date, region: str = "", within
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise ConfigurationError("Batch nasional butuh dask[distributed]: pip install 'asisten-keluarga[batch]'.") from None
+        raise ConfigurationError("Batch nasional butuh dask[distributed]: pip install 'assistant[batch]' (make setup installs it).") from None
     files = extract_files(extract, region)
     if not files:
         raise ConfigurationError(f"Tidak ada berkas Parquet di {extract} untuk wilayah '{region or 'semua'}'.")
