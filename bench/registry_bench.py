@@ -75,10 +75,11 @@ def sample_existing(registry: SqlRegistry, k: int) -> list[str]:
         return [nik for i, nik in enumerate(rows) if i % step == 0]
 
 
-def open_backend(name: str, args: argparse.Namespace) -> SqlRegistry:
+def open_backend(name: str, args: argparse.Namespace, schema: str = SCHEMA) -> SqlRegistry:
+    """A fresh (or, with --keep, the kept) registry: a SQLite file in the data dir or a PostgreSQL schema."""
     if name == "sqlite":
         path = args.data_dir / "registry.sqlite3"
-        if not args.keep and path.exists():
+        if not args.keep:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         return SqlRegistry.sqlite(path)
@@ -86,9 +87,10 @@ def open_backend(name: str, args: argparse.Namespace) -> SqlRegistry:
 
     with psycopg.connect(args.pg_url, autocommit=True) as conn:
         if not args.keep:
-            conn.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
-        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
-    return SqlRegistry(args.pg_url, schema=SCHEMA)
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    # a whole-region request runs many page queries; the statement limit is per query and stays at its default
+    return SqlRegistry(args.pg_url, schema=schema)
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import registry_bench
 import sqlalchemy as sa
 from registry_bench import seed
 
@@ -31,20 +32,7 @@ SCHEMA = "worklist_bench"
 
 
 def open_backend(name: str, args: argparse.Namespace) -> SqlRegistry:
-    if name == "sqlite":
-        path = args.data_dir / "registry.sqlite3"
-        if not args.keep:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return SqlRegistry.sqlite(path)
-    import psycopg
-
-    with psycopg.connect(args.pg_url, autocommit=True) as conn:
-        if not args.keep:
-            conn.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
-        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
-    # a whole-region request runs many page queries; the statement limit is per query and stays at its default
-    return SqlRegistry(args.pg_url, schema=SCHEMA)
+    return registry_bench.open_backend(name, args, SCHEMA)
 
 
 def largest_regency(registry: SqlRegistry) -> tuple[str, int]:
