@@ -9,6 +9,7 @@ from assistant.adapters.state import InMemoryStateStore
 from tests.support.servers import free_port
 from tests.test_api_support import (
     CHUNKS,
+    INPRES_DTSEN,
     NIK_IN_REGION,
     NIK_OUT_OF_REGION,
     NIK_UNKNOWN,
@@ -33,6 +34,7 @@ def test_chat_returns_the_contract_fields(h):
     assert body["citations"][0] == {
         "n": 1, "doc_id": "pkh-besaran", "title": "PKH: besaran bantuan", "section": "PKH > Besaran bantuan",
         "source_url": "https://kemensos.go.id/pkh", "source_year": 2024, "chunk_id": "pkh-besaran#1",
+        "regulations": [],
     }
     assert body["suggestions"] == ["Kalau untuk anak SMA?", "Cek status kepesertaan saya"]
     assert body["answer_id"] and body["conversation_id"]
@@ -45,6 +47,18 @@ def test_chat_passes_role_channel_and_namespaced_user_to_the_conversation(h):
     assert call["user_id"] == "anon:u1"
     assert call["role"] == "citizen" and call["audience"] == "citizen" and call["channel"] == "web"
     assert call["text"] == QUESTION
+
+
+def test_citations_name_the_regulations_beside_the_source(h):
+    second = h.client.post("/v1/chat", json={"message": QUESTION}).json()["citations"][1]
+    assert second["source_url"] == "https://kemensos.go.id/pkh"
+    assert second["regulations"] == [{
+        "type": "Inpres", "number": "4", "year": 2025, "title": "Data Tunggal Sosial dan Ekonomi Nasional",
+        "article": "", "url": INPRES_DTSEN.url, "name": "Inpres 4/2025",
+    }]
+    passage = h.client.get("/v1/chunks/" + CHUNKS[1].chunk_id.replace("#", "%23")).json()
+    assert [r["name"] for r in passage["regulations"]] == ["Inpres 4/2025"]
+    assert h.client.get("/v1/chunks/" + CHUNKS[0].chunk_id.replace("#", "%23")).json()["regulations"] == []
 
 
 def test_conversation_id_is_returned_and_accepted(h):

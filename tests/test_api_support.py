@@ -28,7 +28,7 @@ from assistant.adapters.fakes import (
 )
 from assistant.adapters.state import InMemoryStateStore
 from assistant.errors import IndexNotReadyError
-from assistant.models import Chunk, Citation, Reply, ScoredChunk
+from assistant.models import Chunk, Citation, Regulation, Reply, ScoredChunk
 from assistant.ports import StateStore
 from assistant.privacy import KeyedHasher
 from assistant.services import Services
@@ -41,6 +41,13 @@ FAILING_QUESTION = "Pertanyaan saat indeks belum siap"
 NIK_IN_REGION = "3204010101900001"
 NIK_OUT_OF_REGION = "3301010101900002"
 NIK_UNKNOWN = "3204999999990003"
+
+# The official Kemensos page on Inpres 4/2025 (an address the stored pages show).
+INPRES_DTSEN = Regulation(
+    type="Inpres", number="4", year=2025, title="Data Tunggal Sosial dan Ekonomi Nasional",
+    url="https://kemensos.go.id/en/latest-news/social-minister/"
+        "President-Signs-DTSEN-Instruction:-MoSA-to-Conduct-Random-Testing-and-In-depth-Data-Analysis",
+)
 
 CHUNKS = (
     Chunk(
@@ -62,12 +69,14 @@ CHUNKS = (
         program="pkh",
         source_url="https://kemensos.go.id/pkh",
         source_year=2024,
+        regulations=(INPRES_DTSEN,),
     ),
 )
 
 
 def _citation(n: int, chunk: Chunk) -> Citation:
-    return Citation(n, chunk.doc_id, chunk.title, chunk.section, chunk.source_url, chunk.source_year, chunk.chunk_id)
+    return Citation(n, chunk.doc_id, chunk.title, chunk.section, chunk.source_url, chunk.source_year, chunk.chunk_id,
+                    regulations=chunk.regulations)
 
 
 PKH_REPLY = Reply(

@@ -6,13 +6,14 @@ import contextlib
 import html
 import logging
 import time
+from dataclasses import replace
 from html.parser import HTMLParser
 
 import pytest
 
 from assistant.adapters.fakes import FakeKnowledgeBase, ScriptedConversation, fake_chunk
 from assistant.errors import IndexNotReadyError
-from assistant.models import Citation, Reply
+from assistant.models import Citation, Regulation, Reply
 from tests.support.fake_telegram import BOT_USERNAME, fake_bot_api
 from tests.support.telegram_bot import KK, NIK, TOKEN, bot_settings, fake_services, running_bot
 
@@ -428,6 +429,19 @@ def test_html_special_characters_from_a_guideline_never_break_a_message(api, tmp
     assert "&lt;DTSEN&gt;" in answer and "&amp; anggota_keluarga *aktif*" in answer
     assert "PKH &lt;syarat&gt; &amp; ketentuan" in answer
     assert text in plain(answer)
+
+
+def test_the_sources_name_the_regulations_and_link_the_official_text(api, tmp_path) -> None:
+    law = Regulation(type="UU", number="13", year=1998, title="Kesejahteraan Lanjut Usia", article="Pasal 1 angka 2",
+                     url="https://jdih.dpr.go.id/setjen/detail-dokumen/tipe/uu/id/471")
+    chunk = replace(fake_chunk("lansia-uu", "Lansia menurut undang-undang adalah orang berusia 60 tahun ke atas.",
+                               title="Siapa yang disebut lansia", program="lansia"), regulations=(law,))
+    svc = fake_services(tmp_path, kb=FakeKnowledgeBase([chunk]))
+    with running_bot(api, svc):
+        api.send_text(USER, "Lansia menurut undang-undang berusia berapa tahun?")
+        (answer,) = api.wait_messages(USER, 1)
+    assert f'Dasar hukum: <a href="{law.url}">UU 13/1998 Pasal 1 angka 2</a> tentang Kesejahteraan Lanjut Usia' in answer
+    assert "Siapa yang disebut lansia" in plain(answer)
 
 
 def test_one_slow_user_does_not_block_others(api, tmp_path) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
-from assistant.models import Citation
+from assistant.models import Citation, Regulation
 from assistant.telegram.formatting import format_messages, split_tokens, utf16_len
 
 
@@ -48,3 +49,20 @@ def test_sources_are_escaped_and_links_only_for_web_addresses() -> None:
     body = "".join(parts)
     assert '[1] <a href="https://example.org/a?x=1&amp;y=2">Judul &lt;1&gt; &amp; co</a> (2024)' in body
     assert "[2] Judul &lt;2&gt; &amp; co (2024)" in body
+
+
+def test_regulations_are_named_under_their_source_and_linked_only_to_an_official_address() -> None:
+    official = Regulation(type="UU", number="13", year=1998, title="Kesejahteraan <Lanjut> Usia",
+                          article="Pasal 1 angka 2", url="https://jdih.dpr.go.id/setjen/detail-dokumen/tipe/uu/id/471")
+    unlinked = Regulation(type="Permensos", number="16", year=2020, title="Asistensi Rehabilitasi Sosial")
+    untitled = Regulation(type="Persesjen Kemendikbudristek", number="14", year=2022)
+    cited = replace(_citation(1, url="jdih.dpr.go.id"), regulations=(official, unlinked, untitled))
+    body = "".join(format_messages("Jawaban [1] [2].", [cited, _citation(2)], regulations_label="Dasar hukum"))
+    source, regulations = body.split("\n[1] ", 1)[1].split("\n")[:2]
+    assert source == "Judul &lt;1&gt; &amp; co (2024)"  # the secondary source stays, as text
+    assert regulations.strip() == (
+        'Dasar hukum: <a href="https://jdih.dpr.go.id/setjen/detail-dokumen/tipe/uu/id/471">'
+        "UU 13/1998 Pasal 1 angka 2</a> tentang Kesejahteraan &lt;Lanjut&gt; Usia; "
+        "Permensos 16/2020 tentang Asistensi Rehabilitasi Sosial; Persesjen Kemendikbudristek 14/2022"
+    )
+    assert body.count("Dasar hukum") == 1  # a source without regulations gets no such line

@@ -10,7 +10,14 @@ import pytest
 from playwright.sync_api import expect
 
 from assistant.api.keys import ApiKeyStore
-from tests.test_api_support import CHUNKS, NIK_IN_REGION, NIK_OUT_OF_REGION, QUESTION, UvicornProcess
+from tests.test_api_support import (
+    CHUNKS,
+    INPRES_DTSEN,
+    NIK_IN_REGION,
+    NIK_OUT_OF_REGION,
+    QUESTION,
+    UvicornProcess,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -98,6 +105,33 @@ def test_ask_read_answer_open_citation_and_give_feedback(server, page, tmp_path)
     answer.locator("button[data-rating='up']").click()
     expect(answer.locator(".feedback .muted")).to_contain_text("Terima kasih")
     assert answer.locator("button[data-rating='up']").get_attribute("aria-pressed") == "true"
+
+
+def test_source_list_and_passage_name_the_regulations_with_the_official_link(server, page):
+    page.goto(server.url + "/")
+    page.fill("#question", QUESTION)
+    page.click("#ask-button")
+    answer = page.locator(".msg.bot.done").last
+    answer.wait_for(timeout=20_000)
+    sources = answer.locator("ol.sources > li")
+    expect(sources).to_have_count(2)
+    assert sources.nth(0).locator(".regulations").count() == 0  # a source without regulations names none
+    named = sources.nth(1).locator(".regulations")
+    assert named.inner_text() == "Dasar hukum: Inpres 4/2025 tentang Data Tunggal Sosial dan Ekonomi Nasional"
+    link = named.locator("a")
+    assert link.inner_text() == "Inpres 4/2025" and link.get_attribute("href") == INPRES_DTSEN.url
+    assert link.get_attribute("rel") == "noopener noreferrer"
+
+    answer.locator("button.cite").nth(1).click()  # the passage keeps its source and names the regulation
+    page.locator("dialog#passage").wait_for(state="visible")
+    assert page.locator("#passage-source").get_attribute("href") == "https://kemensos.go.id/pkh"
+    expect(page.locator("#passage-regulations")).to_have_text(
+        "Dasar hukum: Inpres 4/2025 tentang Data Tunggal Sosial dan Ekonomi Nasional")
+    page.screenshot(path="/tmp/webchat-regulations.png", full_page=True)
+    page.click("#passage-close")
+    answer.locator("button.cite").nth(0).click()
+    page.locator("dialog#passage").wait_for(state="visible")
+    expect(page.locator("#passage-regulations")).to_be_hidden()
 
 
 def test_follow_up_keeps_the_conversation_and_errors_are_shown(server, page):

@@ -15,6 +15,47 @@ Role = Literal["citizen", "facilitator", "admin"]
 
 
 @dataclass(frozen=True, slots=True)
+class Regulation:
+    """A regulation a document's facts rest on, named in its front-matter (``regulations:``).
+
+    ``number``, ``year`` and ``title`` are empty when the source does not give them (a joint circular
+    cited without its number); ``url`` is an official text or page, never a news page.
+    """
+
+    type: str  # Perpres, Permensos, UU, Inpres, Permendikbud, SEB, ...
+    number: str = ""
+    year: int | None = None
+    title: str = ""  # its subject, the words after "tentang"; empty when the source does not give it
+    article: str = ""  # e.g. "Pasal 1 angka 2"
+    url: str = ""
+
+    @property
+    def name(self) -> str:
+        """The short name a facilitator searches for: "Perpres 72/2021", "UU 13/1998 Pasal 1 angka 2"."""
+        if self.number and self.year:
+            name = f"{self.type} {self.number}/{self.year}"
+        elif self.number:
+            name = f"{self.type} {self.number}"
+        else:
+            name = f"{self.type} ({self.year})" if self.year else self.type
+        return f"{name} {self.article}" if self.article else name
+
+    @property
+    def label(self) -> str:
+        """The name with its subject: "Perpres 72/2021 tentang Percepatan Penurunan Stunting"."""
+        return f"{self.name} tentang {self.title}" if self.title else self.name
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Regulation:
+        return cls(**{k: data[k] for k in ("type", "title", "number", "year", "article", "url") if k in data})
+
+
+def regulations_from(items: Iterable[Regulation | dict[str, Any]] | None) -> tuple[Regulation, ...]:
+    """Regulations as value objects, whether given as objects or as their dicts (JSON)."""
+    return tuple(r if isinstance(r, Regulation) else Regulation.from_dict(r) for r in items or ())
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """One knowledge document with its front-matter."""
 
@@ -30,6 +71,7 @@ class Document:
     confidence: str | None = None  # None, or a note such as "UNCONFIRMED: ..." carried into answers
     content_hash: str = ""
     caveat: str | None = None  # why a point is uncertain; required when confidence is set
+    regulations: tuple[Regulation, ...] = ()  # the regulations its facts rest on
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +91,7 @@ class Chunk:
     caveat: str | None = None
     ordinal: int = 0
     doc_hash: str = ""
+    regulations: tuple[Regulation, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +112,7 @@ class DocumentInfo:
     chunks: int = 0
     chunk_id: str = ""
     section: str = ""
+    regulations: tuple[Regulation, ...] = ()
 
 
 def documents_of(chunks: Iterable[Chunk]) -> list[DocumentInfo]:
@@ -81,7 +125,7 @@ def documents_of(chunks: Iterable[Chunk]) -> list[DocumentInfo]:
     return [
         DocumentInfo(doc_id=d, title=c.title, program=c.program, audience=c.audience, source_url=c.source_url,
                      source_year=c.source_year, confidence=c.confidence, chunks=counts[d], chunk_id=c.chunk_id,
-                     section=c.section)
+                     section=c.section, regulations=c.regulations)
         for d, c in sorted(first.items())
     ]
 
@@ -133,9 +177,19 @@ class Citation:
     source_url: str
     source_year: int | None
     chunk_id: str
+    regulations: tuple[Regulation, ...] = ()  # named beside the source, linked when official
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out["regulations"] = [asdict(r) for r in self.regulations]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Citation:
+        """The inverse of ``to_dict`` (an API response's citation); unknown keys are ignored."""
+        return cls(n=data["n"], doc_id=data["doc_id"], title=data["title"], section=data["section"],
+                   source_url=data["source_url"], source_year=data.get("source_year"), chunk_id=data["chunk_id"],
+                   regulations=regulations_from(data.get("regulations")))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ import logging
 import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import ParseResult, urlparse
@@ -20,7 +21,7 @@ from urllib.parse import ParseResult, urlparse
 import numpy as np
 
 from assistant.errors import ConfigurationError, IndexNotReadyError, IndexUnavailableError
-from assistant.models import Chunk
+from assistant.models import Chunk, regulations_from
 from assistant.ports import IndexSnapshot
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ def _metadata(chunk: Chunk, tokens: str) -> dict[str, Any]:
     meta["source_year"] = chunk.source_year if chunk.source_year is not None else -1
     meta["ordinal"] = chunk.ordinal
     meta["tokens"] = tokens
+    # Chroma metadata values are scalars: the regulations travel as one JSON string.
+    meta["regulations"] = json.dumps([asdict(r) for r in chunk.regulations], ensure_ascii=False)
     return meta
 
 
@@ -63,6 +66,7 @@ def _chunk(chunk_id: str, text: str, meta: Mapping[str, Any]) -> Chunk:
         text=text,
         source_year=None if year in (-1, None) else int(year),
         ordinal=int(meta.get("ordinal", 0)),
+        regulations=regulations_from(json.loads(str(meta.get("regulations") or "[]"))),
         **fields,
     )
 

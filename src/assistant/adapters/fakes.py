@@ -183,7 +183,8 @@ class FakeKnowledgeBase:
             return Answer(text="Maaf, jawabannya tidak ada di pedoman.", refused=True, hits=tuple(hits))
         top = hits[0].chunk
         citation = Citation(n=1, doc_id=top.doc_id, title=top.title, section=top.section,
-                            source_url=top.source_url, source_year=top.source_year, chunk_id=top.chunk_id)
+                            source_url=top.source_url, source_year=top.source_year, chunk_id=top.chunk_id,
+                            regulations=top.regulations)
         text = f"{top.text} [1]"
         if audience == "facilitator":
             text += " (Rujukan: pedoman program.)"

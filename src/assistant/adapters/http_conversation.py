@@ -42,7 +42,7 @@ class HttpConversation:
         return Reply(
             text=data["answer"], refused=bool(data["refused"]), intent=data.get("intent") or "",
             conversation_id=data["conversation_id"], answer_id=data["answer_id"],
-            citations=tuple(Citation(**c) for c in data.get("citations") or ()),
+            citations=tuple(Citation.from_dict(c) for c in data.get("citations") or ()),
             suggestions=tuple(data.get("suggestions") or ()),
         )
 

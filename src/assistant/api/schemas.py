@@ -8,7 +8,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchem
 from pydantic_core import PydanticCustomError
 
 from assistant.input_text import text_problem
-from assistant.models import Citation, Reply, ScoredChunk
+from assistant.models import Citation, Regulation, Reply, ScoredChunk
 from assistant.privacy import has_nik_like
 
 NIK_LIKE_ID = "nik_like_id"
@@ -85,6 +85,23 @@ class ChatRequest(_Request):
         return value
 
 
+class RegulationOut(BaseModel):
+    """A regulation the cited document rests on; ``url`` only when it is an official text or page."""
+
+    type: str = Field(description="Kind of regulation: UU, Perpres, Inpres, Permensos, Permendikbud, SEB, ...")
+    number: str = Field("", description="Its number as written; empty when the source does not give it.")
+    year: int | None = None
+    title: str = Field("", description="What it is about (the words after 'tentang'); empty when unknown.")
+    article: str = Field("", description="The article the fact rests on, e.g. 'Pasal 1 angka 2'.")
+    url: str = Field("", description="Official text or page (a .go.id address); empty when none is known.")
+    name: str = Field(description="Short display name, e.g. 'Perpres 72/2021' or 'UU 13/1998 Pasal 1 angka 2'.")
+
+    @classmethod
+    def of(cls, regulation: Regulation) -> RegulationOut:
+        return cls(type=regulation.type, number=regulation.number, year=regulation.year, title=regulation.title,
+                   article=regulation.article, url=regulation.url, name=regulation.name)
+
+
 class CitationOut(BaseModel):
     n: int
     doc_id: str
@@ -93,10 +110,14 @@ class CitationOut(BaseModel):
     source_url: str
     source_year: int | None
     chunk_id: str
+    regulations: list[RegulationOut] = Field(
+        default_factory=list, description="Regulations the cited document rests on, shown beside its source.")
 
     @classmethod
     def of(cls, citation: Citation) -> CitationOut:
-        return cls(**citation.to_dict())
+        return cls(n=citation.n, doc_id=citation.doc_id, title=citation.title, section=citation.section,
+                   source_url=citation.source_url, source_year=citation.source_year, chunk_id=citation.chunk_id,
+                   regulations=[RegulationOut.of(r) for r in citation.regulations])
 
 
 class ChatResponse(BaseModel):
@@ -182,6 +203,7 @@ class Passage(BaseModel):
     source_url: str = ""
     source_year: int | None = None
     score: float | None = None
+    regulations: list[RegulationOut] = Field(default_factory=list)
 
     @classmethod
     def of(cls, hit: ScoredChunk) -> Passage:
@@ -196,6 +218,7 @@ class Passage(BaseModel):
             source_url=c.source_url,
             source_year=c.source_year,
             score=round(float(hit.score), 4),
+            regulations=[RegulationOut.of(r) for r in c.regulations],
         )
 
 

@@ -34,6 +34,7 @@ def format_sources(answer: Answer) -> str:
         year = f", {c.source_year}" if c.source_year else ""
         section = f" — {c.section}" if c.section and c.section != c.title else ""
         lines.append(f"[{c.n}] {c.title}{section} ({c.source_url}{year})")
+        lines.extend(f"    Dasar hukum: {r.label}" + (f" — {r.url}" if r.url else "") for r in c.regulations)
     return "\n".join(lines)
 
 

@@ -327,7 +327,7 @@ class ConversationService:
             citations.append(Citation(
                 n=n, doc_id=doc_id, title=doc.title if doc else doc_id, section=doc.section if doc else "",
                 source_url=doc.source_url if doc else "", source_year=doc.source_year if doc else None,
-                chunk_id=doc.chunk_id if doc else "",
+                chunk_id=doc.chunk_id if doc else "", regulations=doc.regulations if doc else (),
             ))
         return tuple(citations)
 

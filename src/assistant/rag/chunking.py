@@ -227,6 +227,7 @@ def chunk_document(doc: Document, target_words: int = 180) -> list[Chunk]:
                     source_year=doc.source_year,
                     confidence=doc.confidence,
                     caveat=doc.caveat,
+                    regulations=doc.regulations,
                     ordinal=len(chunks),
                     doc_hash=doc.content_hash,
                 )

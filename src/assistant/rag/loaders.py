@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from assistant.errors import IngestError
-from assistant.models import Document
+from assistant.models import Document, Regulation
 
 SUPPORTED_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".html", ".htm", ".pdf"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
@@ -25,6 +25,9 @@ REQUIRED_KEYS = ("id", "title", "program", "audience", "source_url", "source_yea
 AUDIENCES = frozenset({"citizen", "facilitator", "both"})
 CONFIDENCES = frozenset({"unconfirmed", "conflict"})
 SIDECAR_SUFFIX = ".meta.yaml"
+REGULATION_KEYS = ("type", "number", "year", "title", "article", "url")
+# An official text or page: Indonesian government sites (peraturan.bpk.go.id, jdih.kemensos.go.id, ...).
+_OFFICIAL_URL = re.compile(r"^https?://([a-z0-9-]+\.)+go\.id(?:[/?#]\S*)?$", re.IGNORECASE)
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?", re.DOTALL | re.MULTILINE)
 
@@ -128,7 +131,45 @@ def _validated(meta: dict[str, Any], rel: str) -> dict[str, Any]:
             raise _fail(rel, "kunci 'caveat' wajib diisi (teks) bila 'confidence' diisi; jelaskan mengapa informasinya belum pasti.")
     if meta.get("caveat") is not None:
         out["caveat"] = _text_field(meta, "caveat", rel)
+    if meta.get("regulations") is not None:
+        out["regulations"] = _regulations(meta["regulations"], rel)
     return out
+
+
+def _regulations(value: Any, rel: str) -> tuple[Regulation, ...]:
+    """The ``regulations:`` list: one mapping per regulation, each checked like the other keys."""
+    if not isinstance(value, list):
+        raise _fail(rel, "kunci 'regulations' harus berupa daftar (list YAML), satu butir per peraturan.")
+    return tuple(_regulation(item, f"'regulations' butir ke-{i}", rel) for i, item in enumerate(value, start=1))
+
+
+def _regulation(item: Any, where: str, rel: str) -> Regulation:
+    if not isinstance(item, dict):
+        raise _fail(rel, f"{where} harus berupa pasangan kunci: nilai (type, number, year, title, ...).")
+    unknown = sorted(set(map(str, item)) - set(REGULATION_KEYS))
+    if unknown:
+        raise _fail(rel, f"{where} memuat kunci yang tidak dikenal: {', '.join(unknown)} "
+                         f"(yang boleh: {', '.join(REGULATION_KEYS)}).")
+    texts: dict[str, str] = {}
+    for key in ("type", "title", "number", "article", "url"):
+        raw = item.get(key)
+        if raw is None:
+            if key == "type":
+                raise _fail(rel, f"{where}: kunci 'type' wajib diisi (misalnya UU, Perpres, Permensos).")
+            continue
+        if isinstance(raw, bool) or not isinstance(raw, str | int) or not str(raw).strip():
+            raise _fail(rel, f"{where}: kunci '{key}' harus berupa teks yang tidak kosong (tertulis: {raw!r}).")
+        texts[key] = str(raw).strip()
+    year = item.get("year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2100):
+        raise _fail(rel, f"{where}: kunci 'year' harus tahun berupa angka, misalnya 2021 (tertulis: {year!r}).")
+    if "url" in texts and not _OFFICIAL_URL.match(texts["url"]):
+        raise _fail(rel, f"{where}: kunci 'url' hanya untuk alamat resmi pemerintah (https://....go.id/...); "
+                         f"sumber berita ditulis di 'source_url' (tertulis: {texts['url']!r}).")
+    return Regulation(
+        type=texts["type"], title=texts.get("title", ""), number=texts.get("number", ""), year=year,
+        article=texts.get("article", ""), url=texts.get("url", ""),
+    )
 
 
 def _date_field(value: Any, rel: str) -> str:
@@ -337,4 +378,5 @@ def load_document(path: Path, root: Path) -> Document:
         confidence=fields.get("confidence"),
         caveat=fields.get("caveat"),
         content_hash=digest.hexdigest(),
+        regulations=fields.get("regulations", ()),
     )

@@ -13,7 +13,7 @@ import numpy as np
 
 from assistant.errors import IndexMismatchError, IndexNotReadyError, IndexUnavailableError, InputError
 from assistant.input_text import checked_text
-from assistant.models import Answer, Chunk, DocumentInfo, IngestReport, ScoredChunk, documents_of
+from assistant.models import Answer, Chunk, Citation, DocumentInfo, IngestReport, ScoredChunk, documents_of
 from assistant.outage import Outage
 from assistant.ports import AnswerGenerator, Embedder, ProgressFactory, VectorIndex
 from assistant.rag.answer import ExtractiveAnswerer
@@ -33,6 +33,17 @@ _TRANSIENT_REASONS = ("generation_", "breaker_open")
 def _transient(answer: Answer) -> bool:
     reason = str(answer.meta.get("fallback_reason") or "")
     return reason.startswith(_TRANSIENT_REASONS)
+
+
+def _with_regulations(answer: Answer, retriever: HybridRetriever) -> Answer:
+    """Each citation names the regulations of the document it cites (generators cite the passage only)."""
+    def cited(citation: Citation) -> Citation:
+        position = retriever.by_id.get(citation.chunk_id)
+        if position is None or citation.regulations:
+            return citation
+        return replace(citation, regulations=retriever.chunks[position].regulations)
+
+    return replace(answer, citations=tuple(cited(c) for c in answer.citations)) if answer.citations else answer
 
 
 class RagKnowledgeBase:
@@ -157,7 +168,7 @@ class RagKnowledgeBase:
         if answer is None:
             # Audience shapes the answer, not the search: a facilitator may need a citizen FAQ passage.
             hits, degraded = retriever.search_status(question, k=self._retrieval.top_k, filters=filters)
-            answer = self.generator().answer(question, hits, audience)
+            answer = _with_regulations(self.generator().answer(question, hits, audience), retriever)
             if degraded:  # not cached: once the vector index is back, the question gets a hybrid answer
                 answer = replace(answer, degraded=True)
             elif not _transient(answer):

@@ -32,25 +32,36 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def source_line(citation: Citation) -> str:
-    """``[1] Title (2025)``: the title is a link only when the source is a web address."""
-    title = citation.title or citation.doc_id
-    year = f" ({citation.source_year})" if citation.source_year else ""
-    url = (citation.source_url or "").strip()
+def _linked(text: str, url: str) -> str:
+    """Escaped text, as a link when ``url`` is a web address."""
+    url = (url or "").strip()
     if _WEB_RE.match(url):
-        label = f'<a href="{html.escape(url, quote=True)}">{escape(title)}</a>'
-    else:
-        label = escape(title)
-    return f"[{citation.n}] {label}{escape(year)}"
+        return f'<a href="{html.escape(url, quote=True)}">{escape(text)}</a>'
+    return escape(text)
 
 
-def render_reply(text: str, citations: Sequence[Citation], *, sources_label: str = "Sumber") -> list[str]:
+def source_line(citation: Citation, regulations_label: str = "Dasar hukum") -> str:
+    """``[1] Title (2025)``, then the regulations it rests on: each named, linked when an official address is known.
+
+    The title is a link only when the source is a web address; a regulation's link is its official text or page.
+    """
+    year = f" ({citation.source_year})" if citation.source_year else ""
+    line = f"[{citation.n}] {_linked(citation.title or citation.doc_id, citation.source_url)}{escape(year)}"
+    if citation.regulations:
+        named = "; ".join(_linked(r.name, r.url) + (f" tentang {escape(r.title)}" if r.title else "")
+                          for r in citation.regulations)
+        line += f"\n    {escape(regulations_label)}: {named}"
+    return line
+
+
+def render_reply(text: str, citations: Sequence[Citation], *, sources_label: str = "Sumber",
+                 regulations_label: str = "Dasar hukum") -> list[str]:
     """The reply text and its numbered sources as HTML tokens, ready for ``split_tokens``."""
     tokens = [escape(t) for t in _TOKEN_RE.findall(text.strip())]
     unique = list({c.n: c for c in citations}.values())
     if unique:
         tokens.append(f"\n\n<b>{escape(sources_label)}:</b>\n")
-        tokens.extend(source_line(c) + "\n" for c in sorted(unique, key=lambda c: c.n))
+        tokens.extend(source_line(c, regulations_label) + "\n" for c in sorted(unique, key=lambda c: c.n))
     return tokens
 
 
@@ -79,9 +90,10 @@ def split_tokens(tokens: Iterable[str], limit: int = SAFE_LIMIT) -> list[str]:
 
 
 def format_messages(text: str, citations: Sequence[Citation] = (), *, sources_label: str = "Sumber",
-                    limit: int = SAFE_LIMIT) -> list[str]:
+                    regulations_label: str = "Dasar hukum", limit: int = SAFE_LIMIT) -> list[str]:
     """A reply as one or more HTML messages, each below Telegram's limit."""
-    return split_tokens(render_reply(text, citations, sources_label=sources_label), limit)
+    return split_tokens(render_reply(text, citations, sources_label=sources_label,
+                                     regulations_label=regulations_label), limit)
 
 
 def _best_cut(tokens: list[str], limit: int) -> int:

@@ -146,7 +146,8 @@ async def converse(update: Update, context: BotContext, text: str, *,
     deleted = await nik_deletion if nik_deletion is not None else None
     texts = deps.texts
     body = reply.text if deleted is None else f"{texts.get('nik_deleted' if deleted else 'nik_not_deleted')}\n\n{reply.text}"
-    messages = format_messages(body, reply.citations, sources_label=deps.texts.get("sources"))
+    messages = format_messages(body, reply.citations, sources_label=texts.get("sources"),
+                               regulations_label=texts.get("regulations"))
     markup = reply_keyboard(reply, deps.texts, deps.buttons)
     await deliver_over_draft(delivery, chat_id, draft, messages, reply_markup=markup, reply_to=reply_to)
 

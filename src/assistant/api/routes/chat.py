@@ -24,6 +24,7 @@ from assistant.api.schemas import (
     FeedbackRequest,
     FeedbackResponse,
     Passage,
+    RegulationOut,
 )
 from assistant.dialogue.service import resolve_audience
 from assistant.errors import AssistantError, NotFoundError
@@ -183,4 +184,5 @@ def chunk(
     return Passage(
         chunk_id=found.chunk_id, doc_id=found.doc_id, title=found.title, section=found.section, text=found.text,
         program=found.program, source_url=found.source_url, source_year=found.source_year,
+        regulations=[RegulationOut.of(r) for r in found.regulations],
     )

@@ -49,6 +49,21 @@ function errorMessage(body, status) {
 
 // --- citations -------------------------------------------------------------------------------
 
+const WEB_ADDRESS = /^https?:\/\//i;
+
+// "Dasar hukum: Perpres 72/2021 tentang ...": each regulation named, a link only to its official text or page.
+function regulationsLine(regulations) {
+  const line = el("span", { class: "regulations" }, "Dasar hukum: ");
+  regulations.forEach((r, i) => {
+    if (i) line.append("; ");
+    const name = WEB_ADDRESS.test(r.url || "")
+      ? el("a", { href: r.url, target: "_blank", rel: "noopener noreferrer" }, r.name)
+      : el("strong", {}, r.name);
+    line.append(name, r.title ? ` tentang ${r.title}` : "");
+  });
+  return line;
+}
+
 async function openPassage(citation) {
   const dialog = $("passage");
   $("passage-title").textContent = `[${citation.n}] ${citation.title}`;
@@ -56,7 +71,7 @@ async function openPassage(citation) {
   $("passage-text").textContent = "Memuat kutipan...";
   // A source is a link only when it is a web address; many guidelines cite a publication by name.
   const source = $("passage-source");
-  const url = /^https?:\/\//i.test(citation.source_url || "") ? citation.source_url : null;
+  const url = WEB_ADDRESS.test(citation.source_url || "") ? citation.source_url : null;
   source.hidden = !citation.source_url;
   if (url) {
     source.href = url;
@@ -65,6 +80,10 @@ async function openPassage(citation) {
     source.removeAttribute("href");
     source.textContent = citation.source_url ? `Sumber: ${citation.source_url}` : "";
   }
+  const regulations = $("passage-regulations");
+  const named = citation.regulations || [];
+  regulations.hidden = !named.length;
+  regulations.replaceChildren(...(named.length ? [regulationsLine(named)] : []));
   if (!dialog.open) dialog.showModal();
   try {
     const res = await fetch("/v1/chunks/" + encodeURIComponent(citation.chunk_id), { headers: headers(false) });
@@ -121,8 +140,10 @@ function renderReply(box, reply) {
   if (reply.citations.length) {
     const list = el("ol", { class: "sources" });
     for (const c of reply.citations) {
-      list.append(el("li", {}, el("button", { type: "button", onclick: () => openPassage(c) },
-                                  `${c.title} — ${c.section}`)));
+      const item = el("li", {}, el("button", { type: "button", onclick: () => openPassage(c) },
+                                      `${c.title} — ${c.section}`));
+      if ((c.regulations || []).length) item.append(el("br"), regulationsLine(c.regulations));
+      list.append(item);
     }
     box.append(list);
   }
