@@ -37,7 +37,9 @@ def test_ask_json_has_the_documented_shape(run, hashed_services):
     assert set(payload) == {"answer", "refused", "citations", "latency_ms", "degraded"}
     assert payload["refused"] is False and "3.000.000" in payload["answer"]
     citation = payload["citations"][0]
-    assert set(citation) == {"n", "doc_id", "title", "section", "source_url", "source_year", "chunk_id"}
+    assert set(citation) == {"n", "doc_id", "title", "section", "source_url", "source_year", "chunk_id",
+                             "regulations"}
+    assert isinstance(citation["regulations"], list)
     assert citation["n"] == 1
 
 
