@@ -15,11 +15,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.models import Answer, Citation, ScoredChunk
+from assistant.models import Answer, Chunk, Citation, ScoredChunk
 from assistant.rag import cues
-from assistant.rag.question_types import AMOUNT, DEFINITION, LIST, PROCEDURE, QuestionShape, question_shape
+from assistant.rag.question_types import (
+    AMOUNT,
+    DEFINITION,
+    LIST,
+    PROCEDURE,
+    REASON,
+    QuestionShape,
+    question_shape,
+)
 from assistant.rag.scope import mentions_domain, names_program
-from assistant.rag.sentences import CorpusSentences
+from assistant.rag.sentences import CorpusSentences, heading_of
 from assistant.rag.text import split_sentences, tokenize
 from assistant.rag.vocabulary import Vocabulary
 from assistant.settings import AnswerSettings
@@ -39,6 +47,11 @@ _LIFT_SCALE = 0.09  # a sentence this far above the background similarity counts
 _PEAK_FLOOR, _PEAK_SPAN = 0.045, 0.05  # the best sentence's lift turned into decline evidence
 _LIST_CAP = {"citizen": 6, "facilitator": 8}
 _NEAREST = 3  # corpus sentences closest to the question, added as candidates beyond the best chunks
+# questions answered by one section as a whole; when a question has several, the first is what it asks
+# ("kok komponennya gk cair, knp": a reason, though "komponen" reads as a list)
+_SECTION_KINDS = (REASON, PROCEDURE, LIST)
+_HEADING_NEAREST = 2  # sections whose headings best match the question, added beyond the best chunks
+_HEADING_LIFT_SCALE = 0.07  # a heading this far above the mean heading similarity counts as fully similar
 
 
 @dataclass(frozen=True)
@@ -78,6 +91,21 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
 
 def _clip(value: float) -> float:
     return min(1.0, max(0.0, value))
+
+
+_OTHER_KINDS = frozenset({AMOUNT, DEFINITION})
+
+
+@lru_cache(maxsize=4096)
+def _heading_kinds(heading: str) -> frozenset[str]:
+    return question_shape(heading).kinds
+
+
+def _answers_by_section(shape: QuestionShape) -> bool:
+    """A list, procedure or reason question (not an amount or a definition, not two questions)."""
+    if shape.compound or shape.has(AMOUNT) or shape.has(DEFINITION):
+        return False
+    return any(shape.has(kind) for kind in _SECTION_KINDS)
 
 
 class ExtractiveAnswerer:
@@ -155,6 +183,10 @@ class ExtractiveAnswerer:
             # the sentences that define the question's rarest word ("what is the TAMASYA program")
             terms = self._rarest(cues.asked_terms(question))
             found += corpus.matching(lambda s: cues.defines(s, shape, terms), 3)
+        if _answers_by_section(shape):
+            # the sections whose headings ask or name what the question asks ("Gmn cara daftar PKH?")
+            found += [(sentence, chunk) for chunk in self._heading_nearest(question, corpus)
+                      for sentence in _sentences(chunk.text)]
         seen = {sentence for *_, sentence in rows}
         for sentence, chunk in found:
             if sentence not in seen and _tokens(sentence):
@@ -162,6 +194,75 @@ class ExtractiveAnswerer:
                 position = _sentences(chunk.text).index(sentence)
                 rows.append((self._max_hits, ScoredChunk(chunk, 0.0), position, sentence))
         return rows
+
+    def _heading_lifts(self, question: str) -> dict[str, float]:
+        return self._corpus().heading_lifts(question) if self._corpus is not None else {}
+
+    def _heading_score(
+        self, question_tokens: set[str], shape: QuestionShape, chunk: Chunk, lifts: dict[str, float]
+    ) -> float:
+        """How well a chunk's heading matches the question, by shared words, meaning and kind.
+
+        Shared words count both ways: a heading all of whose words the question uses (an FAQ
+        heading asking the same thing) and a heading covering much of the question both match.
+        A heading of the kind asked ("Alasan ... dinonaktifkan" for a why-question, "Dokumen ..."
+        for a list) gains; one that announces another kind ("Apa itu ...", "Besaran ...") loses.
+        """
+        heading = heading_of(chunk)
+        tokens = _tokens(heading)
+        shared = _weight(question_tokens & tokens, self._vocabulary)
+        own, total = _weight(tokens, self._vocabulary), _weight(question_tokens, self._vocabulary)
+        lexical = math.sqrt((shared / own) * (shared / total)) if own and total else 0.0
+        kinds = _heading_kinds(heading)
+        asked = next((kind for kind in _SECTION_KINDS if shape.has(kind)), None)
+        fit = 0.1 * (asked in kinds) - 0.2 * bool((kinds & _OTHER_KINDS) - shape.kinds)
+        return lexical + 0.5 * _clip(lifts.get(chunk.chunk_id, 0.0) / _HEADING_LIFT_SCALE) + fit
+
+    def _heading_nearest(self, question: str, corpus: CorpusSentences) -> list[Chunk]:
+        """The chunks whose headings best match the question, over the whole corpus."""
+        question_tokens, _ = self._resolve(question)
+        lifts = corpus.heading_lifts(question)
+        shape = question_shape(question)
+        scores = {
+            cid: self._heading_score(question_tokens, shape, chunk, lifts) for cid, chunk in corpus.chunks_by_id.items()
+        }
+        best = sorted(scores, key=lambda cid: (-scores[cid], cid))[:_HEADING_NEAREST]
+        return [corpus.chunks_by_id[cid] for cid in best]
+
+    def _best_section(self, question: str, shape: QuestionShape, candidates: list[_Candidate]) -> list[_Candidate]:
+        """The candidates of the one section that best answers the question as a whole, in document order.
+
+        A section scores by its heading (see ``_heading_score``) plus its two best sentences: a list,
+        a procedure or the reasons for something sit together under one heading in the guidelines.
+        """
+        question_tokens, _ = self._resolve(question)
+        lifts = self._heading_lifts(question)
+        by_chunk: dict[str, list[_Candidate]] = {}
+        for cand in candidates:
+            by_chunk.setdefault(cand.hit.chunk.chunk_id, []).append(cand)
+
+        def score(members: list[_Candidate]) -> float:
+            best_two = sorted((c.score for c in members), reverse=True)[:2]
+            heading = self._heading_score(question_tokens, shape, members[0].hit.chunk, lifts)
+            return heading + sum(best_two) / len(best_two)
+
+        if not by_chunk:
+            return []
+        members = max(by_chunk.values(), key=lambda m: (score(m), -min(c.hit_rank for c in m)))
+        return sorted(members, key=lambda c: c.position)
+
+    def _section_answer(
+        self, question: str, shape: QuestionShape, candidates: list[_Candidate], limit: int, cap: int
+    ) -> tuple[list[_Candidate], str | None]:
+        """A list, procedure or reason question: the best section whole, then the best other sentences."""
+        section = self._best_section(question, shape, candidates)
+        if not section:
+            return self._select(candidates, limit), None
+        chosen = section[:cap]
+        cut = section[0].hit.chunk.chunk_id if len(section) > cap else None
+        if len(chosen) < limit:
+            chosen = self._select(candidates, limit, chosen)
+        return chosen, cut
 
     def _rarest(self, terms: tuple[str, ...]) -> tuple[str, ...]:
         """The asked terms the corpus uses least (the subject of "apa itu X"), ties kept."""
@@ -265,8 +366,10 @@ class ExtractiveAnswerer:
         )
         if shape.compound:
             return self._compound(shape, candidates, limit), None
-        chosen = self._select(candidates, limit)
         cap = max(limit, _LIST_CAP.get(audience, limit))
+        if _answers_by_section(shape):
+            return self._section_answer(question, shape, candidates, limit, cap)
+        chosen = self._select(candidates, limit)
         if (shape.has(LIST) or shape.has(PROCEDURE)) and not shape.has(AMOUNT):
             return self._with_section(chosen, candidates, cap)
         if chosen and cues.enumerates(chosen[0].text):  # "Termin pertama ...": the rest of the series too

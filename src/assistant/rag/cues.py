@@ -15,7 +15,8 @@ _DIGITS = re.compile(r"\d")
 _DEFINES = re.compile(r"\b(?:adalah|yaitu|ialah|merupakan|berarti|singkatan dari|kepanjangan(?:nya)?|artinya)\b")
 _EXPANSION_ONLY = re.compile(r"\bsingkatan dari\b|\bkepanjangan\w*\b", re.I)
 _CAUSE = re.compile(
-    r"\b(?:karena|sebab|akibat|jika|bila|apabila|kalau|sehingga|agar|supaya|tujuan(?:nya)?|alasan(?:nya)?)\b", re.I
+    r"\b(?:karena|sebab|akibat|jika|bila|apabila|kalau|sehingga|agar|supaya|tujuan(?:nya)?|alasan(?:nya)?"
+    r"|(?:dapat|bisa) membuat|menyebabkan|penyebab)\b", re.I
 )
 _EXAMPLE = re.compile(r"\b(?:misal(?:nya)?|contoh(?:nya)?|sebagai contoh|ilustrasi|for example|total bantuan)\b", re.I)
 _CHANNEL = re.compile(r"pendamping|\b171\b|\b165\b|dinas sosial|kantor desa|kelurahan|puskesmas|posyandu", re.I)
