@@ -34,6 +34,16 @@ def test_onnx_and_torch_give_the_same_vectors(models_dir, embedder):
         assert (a * b).sum(axis=1).min() > 0.9999
 
 
+def test_a_batch_spread_over_lanes_gives_the_vectors_of_one_pass(models_dir, embedder):
+    laned = SentenceTransformerEmbedder(EmbeddingSettings(lanes=2), models_dir)
+    assert laned.backend == "onnx" and laned.batcher._lanes == 2
+    texts = TEXTS + [f"Syarat PKH nomor {i} untuk keluarga di desa" for i in range(5)]
+    split = laned.embed_passages(texts)  # ingest cuts each batch into one part per lane
+    whole = laned._encode(texts, laned.resolved.passage_prompt, len(texts), split=False)
+    assert split.shape == whole.shape == (len(texts), 384)
+    assert (split * whole).sum(axis=1).min() > 0.99999  # same rows, in the same order
+
+
 def test_query_and_passage_prompts_differ(embedder):
     query = embedder.embed_queries(["Berapa bantuan PKH untuk ibu hamil?"])[0]
     passage = embedder.embed_passages(["Berapa bantuan PKH untuk ibu hamil?"])[0]

@@ -98,3 +98,50 @@ def test_one_failing_query_never_fails_the_others_in_its_batch():
     assert isinstance(results.pop("rusak \ud800"), TypeError)
     assert results == {t: [float(len(t))] for t in texts[:-1]}
     assert any(len(call) > 1 and "rusak \ud800" in call for call in calls)  # they really shared a batch
+
+
+def _ask_in_thread(batcher: QueryBatcher, text: str, results: dict[str, np.ndarray]) -> threading.Thread:
+    thread = threading.Thread(target=lambda: results.__setitem__(text, batcher.embed(text)))
+    thread.start()
+    return thread
+
+
+def _wait_until(condition, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    return condition()
+
+
+def test_with_two_lanes_a_second_batch_runs_while_the_first_pass_is_held():
+    gate = threading.Event()
+    encoder = RecordingEncoder(gate)
+    batcher = QueryBatcher(encoder, max_wait_seconds=0, lanes=2)
+    results: dict[str, np.ndarray] = {}
+    first = _ask_in_thread(batcher, "pkh", results)
+    assert _wait_until(lambda: encoder.entered == ["pkh"])
+    second = _ask_in_thread(batcher, "dtsen", results)
+    assert _wait_until(lambda: len(encoder.entered) == 2)  # its own pass, though the first has not finished
+    gate.set()
+    first.join(10)
+    second.join(10)
+    assert results["dtsen"].tolist() == [5.0, float(sum(map(ord, "dtsen")))]
+    assert sorted(encoder.calls) == [["dtsen"], ["pkh"]]
+
+
+def test_with_one_lane_the_next_batch_waits_for_the_running_pass():
+    gate = threading.Event()
+    encoder = RecordingEncoder(gate)
+    batcher = QueryBatcher(encoder, max_wait_seconds=0, lanes=1)
+    results: dict[str, np.ndarray] = {}
+    first = _ask_in_thread(batcher, "pkh", results)
+    assert _wait_until(lambda: encoder.entered == ["pkh"])
+    second = _ask_in_thread(batcher, "dtsen", results)
+    assert _wait_until(lambda: len(batcher._pending) == 1)
+    time.sleep(0.05)  # room for a wrong second pass to start
+    assert encoder.entered == ["pkh"]
+    gate.set()
+    first.join(10)
+    second.join(10)
+    assert encoder.calls == [["pkh"], ["dtsen"]]
+    assert set(results) == {"pkh", "dtsen"}

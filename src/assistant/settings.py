@@ -28,7 +28,16 @@ class EmbeddingSettings(BaseModel):
         "auto",
         description="auto: the ONNX export made by `assistant models prepare` when present, else PyTorch.",
     )
-    threads: int = Field(0, ge=0, description="CPU threads for one ONNX model pass (0: every core).")
+    threads: int = Field(
+        0, ge=0, description="CPU threads for one ONNX model pass (0: the cores divided among the lanes)."
+    )
+    lanes: int = Field(
+        0, ge=0,
+        description=(
+            "ONNX query batches encoded at the same time, each on its own threads (0: one per CPU core). "
+            "Ingest spreads each batch over the lanes too."
+        ),
+    )
     batch_size: int = Field(32, ge=1, description="Batch size when embedding passages at ingest.")
     query_cache_size: int = Field(2048, ge=0, description="How many query embeddings to keep in memory.")
     batch_wait_ms: float = Field(

@@ -10,9 +10,11 @@ and produces the same vectors (cosine > 0.9999, checked by the tests). The expor
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import warnings
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -80,9 +82,17 @@ def export_onnx(model_dir: Path, out_dir: Path) -> Path:
 
 
 class OnnxEncoder:
-    """Tokenise with the model's own tokenizer.json and run the exported graph in onnxruntime."""
+    """Tokenise with the model's own tokenizer.json and run the exported graph in onnxruntime.
 
-    def __init__(self, onnx_dir: Path, threads: int = 0) -> None:
+    Args:
+        onnx_dir: the folder ``export_onnx`` wrote.
+        threads: threads of one model pass (0: the cores divided among the lanes).
+        lanes: model passes meant to run at once (the session is shared; onnxruntime allows
+            concurrent runs). ``encode_split`` spreads one large batch over them.
+        spinning: let idle intra-op threads busy-wait (onnxruntime's default; benchmarks compare it).
+    """
+
+    def __init__(self, onnx_dir: Path, threads: int = 0, lanes: int = 1, *, spinning: bool = False) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -93,12 +103,28 @@ class OnnxEncoder:
         self._tokenizer.enable_padding(pad_id=pad_id, pad_token=pad_token or "[PAD]")
         self._tokenizer.enable_truncation(max_length=int(meta.get("max_seq_length", 512)))
         options = onnxruntime.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
+        self.lanes = max(1, lanes)
+        if threads or self.lanes > 1:
+            options.intra_op_num_threads = threads or max(1, (os.cpu_count() or 1) // self.lanes)
+        # By default idle intra-op threads busy-wait for the next operator. On a small server the
+        # cores are shared with the request threads (and the neighbours): the spinning burnt about
+        # a third of the CPU of a pass there (measured with bench/load_bench.py).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
         self._session = onnxruntime.InferenceSession(
             str(onnx_dir / ONNX_FILE), options, providers=["CPUExecutionProvider"]
         )
         self.dimension = int(self.encode(["dimensi"])[0].shape[0])
+
+    def encode_split(self, texts: Sequence[str], prompt: str = "") -> np.ndarray:
+        """``encode`` with the batch cut into one part per lane, run at once (ingest, large batches)."""
+        size = -(-len(texts) // self.lanes)
+        if self.lanes == 1 or size < 2:
+            return self.encode(texts, prompt)
+        parts = [texts[i : i + size] for i in range(0, len(texts), size)]
+        with ThreadPoolExecutor(len(parts) - 1, thread_name_prefix="onnx-lane") as pool:
+            later = [pool.submit(self.encode, part, prompt) for part in parts[1:]]
+            first = self.encode(parts[0], prompt)
+            return np.concatenate([first, *(f.result() for f in later)])
 
     def encode(self, texts: Sequence[str], prompt: str = "") -> np.ndarray:
         encodings = self._tokenizer.encode_batch([prompt + t for t in texts])

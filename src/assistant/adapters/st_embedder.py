@@ -132,9 +132,11 @@ class SentenceTransformerEmbedder:
         self._onnx = self._load_onnx(settings, models_dir)
         self.backend = "onnx" if self._onnx is not None else "torch"
         self.stats = {"query_encodes": 0, "passages_encoded": 0}
+        # Each lane runs its own query batch; a batch is never split further (the other lane is busy).
         self.batcher = QueryBatcher(
-            lambda texts: self._encode(texts, self.resolved.query_prompt, len(texts)),
+            lambda texts: self._encode(texts, self.resolved.query_prompt, len(texts), split=False),
             max_wait_seconds=settings.batch_wait_ms / 1000,
+            lanes=self._onnx.lanes if self._onnx is not None else 1,
         )
 
     def _load_onnx(self, settings: EmbeddingSettings, models_dir: Path) -> OnnxEncoder | None:
@@ -145,7 +147,7 @@ class SentenceTransformerEmbedder:
             if settings.backend == "onnx":
                 raise ModelUnavailableError("Model ONNX belum dibuat. Jalankan dulu: assistant models prepare")
             return None
-        return OnnxEncoder(onnx_dir, threads=settings.threads)
+        return OnnxEncoder(onnx_dir, threads=settings.threads, lanes=settings.lanes or os.cpu_count() or 1)
 
     @property
     def model(self) -> SentenceTransformer:
@@ -175,9 +177,10 @@ class SentenceTransformerEmbedder:
     def warm_up(self) -> None:
         self.embed_queries(["pemanasan model"])
 
-    def _encode(self, texts: Sequence[str], prompt: str, batch_size: int) -> np.ndarray:
+    def _encode(self, texts: Sequence[str], prompt: str, batch_size: int, *, split: bool = True) -> np.ndarray:
         if self._onnx is not None:  # native code, GIL released; batches bound the padding waste
-            parts = [self._onnx.encode(texts[i : i + batch_size], prompt) for i in range(0, len(texts), batch_size)]
+            encode = self._onnx.encode_split if split else self._onnx.encode
+            parts = [encode(texts[i : i + batch_size], prompt) for i in range(0, len(texts), batch_size)]
             return np.concatenate(parts) if parts else np.zeros((0, self.dimension), np.float32)
         with self._encode_lock:  # torch already uses every core; parallel encodes only thrash
             vectors = self.model.encode(
