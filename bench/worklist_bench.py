@@ -32,7 +32,7 @@ SCHEMA = "worklist_bench"
 
 
 def open_backend(name: str, args: argparse.Namespace) -> SqlRegistry:
-    return registry_bench.open_backend(name, args, SCHEMA)
+    return registry_bench.open_backend(name, args, args.schema)
 
 
 def largest_regency(registry: SqlRegistry) -> tuple[str, int]:
@@ -51,6 +51,7 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/assistant-worklist-bench"))
     parser.add_argument("--pg-url", default="postgresql://root@127.0.0.1:5432/test")
+    parser.add_argument("--schema", default=SCHEMA, help="PostgreSQL schema to seed into")
     parser.add_argument("--keep", action="store_true", help="reuse an already seeded database")
     parser.add_argument("--region", default=None, help="region code prefix (default: the largest regency)")
     parser.add_argument("--page", type=int, default=2000, help="households per registry page")
