@@ -9,11 +9,12 @@ metadata = sa.MetaData()
 households = sa.Table(
     "households", metadata,
     sa.Column("kk", sa.String(16), primary_key=True),
-    sa.Column("region_code", sa.String(10), nullable=False, index=True),
+    sa.Column("region_code", sa.String(10), nullable=False),
     sa.Column("desil", sa.SmallInteger),
     sa.Column("drinking_water", sa.String(12)),
     sa.Column("toilet", sa.String(12)),
     sa.Column("address", sa.Text),
+    sa.Index("ix_households_region_kk", "region_code", "kk"),
 )
 
 members = sa.Table(

@@ -149,8 +149,7 @@ class SqlRegistry:
                     keys = conn.execute(query).all()
                     if not keys:
                         return
-                    page = self._load_keys(conn, lo, hi, (keys[0].region_code, keys[0].kk),
-                                           (keys[-1].region_code, keys[-1].kk))
+                    page = self._load_keys(conn, lo, hi, keys)
             except OperationalError as exc:
                 raise RegistryUnavailableError("Registri sedang tidak dapat dihubungi. Coba lagi nanti.") from exc
             yield from page
@@ -227,54 +226,89 @@ class SqlRegistry:
         for i in range(0, len(niks), _CHUNK):
             conn.execute(members.delete().where(members.c.nik.in_(niks[i:i + _CHUNK])))
 
-    @staticmethod
-    def _load_keys(conn: sa.Connection, lo: str, hi: str, first: tuple[str, str],
-                   last: tuple[str, str]) -> list[Household]:
-        """One region page by its key range: joins on the (region_code, kk) index, no long IN lists."""
-        key = sa.tuple_(households.c.region_code, households.c.kk)
-        within = (households.c.region_code >= lo, households.c.region_code < hi,
-                  key >= sa.tuple_(sa.literal(first[0]), sa.literal(first[1])),
-                  key <= sa.tuple_(sa.literal(last[0]), sa.literal(last[1])))
-        h_rows = conn.execute(sa.select(households).where(*within).order_by(households.c.region_code,
-                                                                            households.c.kk)).all()
-        m_rows = conn.execute(sa.select(members).join(households, households.c.kk == members.c.kk).where(*within)
-                              .order_by(members.c.kk, members.c.position)).all()
-        e_rows = conn.execute(sa.select(enrollments).join(households, households.c.kk == enrollments.c.kk)
-                              .where(*within).order_by(enrollments.c.kk, enrollments.c.program)).all()
-        return _assemble([r.kk for r in h_rows], h_rows, m_rows, e_rows)
+    def _load_keys(self, conn: sa.Connection, lo: str, hi: str, keys: Sequence[Any]) -> list[Household]:
+        """One region page (its keys from the (region_code, kk) index), read with the driver's cursor.
+
+        PostgreSQL joins from the page's KKs as an array (``unnest``: primary-key and ``members.kk``
+        index probes); given a row-value key range instead, its planner misjudges the page size and
+        hash-joins the whole enrollments table for every page. SQLite walks the index over the key range.
+        """
+        if self.dialect == "postgresql":
+            return self._page(conn, _PG_PAGE_MEMBERS, _PG_PAGE_ENROLLMENTS, {"kks": [k.kk for k in keys]})
+        where = ("h.region_code >= :lo AND h.region_code < :hi "
+                 "AND (h.region_code, h.kk) >= (:r0, :k0) AND (h.region_code, h.kk) <= (:r1, :k1)")
+        params = {"lo": lo, "hi": hi, "r0": keys[0].region_code, "k0": keys[0].kk,
+                  "r1": keys[-1].region_code, "k1": keys[-1].kk}
+        return self._page(conn, _PAGE_MEMBERS.format(where=where, order="h.region_code, h.kk"),
+                          _PAGE_ENROLLMENTS.format(where=where, order="h.region_code, h.kk"), params)
+
+    def _load(self, conn: sa.Connection, kks: list[str]) -> list[Household]:
+        """One page of ``kks`` (consecutive in KK order)."""
+        if self.dialect == "postgresql":
+            return self._page(conn, _PG_PAGE_MEMBERS, _PG_PAGE_ENROLLMENTS, {"kks": kks})
+        where = "h.kk >= :k0 AND h.kk <= :k1"
+        return self._page(conn, _PAGE_MEMBERS.format(where=where, order="h.kk"),
+                          _PAGE_ENROLLMENTS.format(where=where, order="h.kk"), {"k0": kks[0], "k1": kks[-1]})
 
     @staticmethod
-    def _load(conn: sa.Connection, kks: list[str]) -> list[Household]:
-        h_rows = conn.execute(sa.select(households).where(households.c.kk.in_(kks))).all()
-        m_rows = conn.execute(
-            sa.select(members).where(members.c.kk.in_(kks)).order_by(members.c.kk, members.c.position)
-        ).all()
-        e_rows = conn.execute(
-            sa.select(enrollments).where(enrollments.c.kk.in_(kks)).order_by(enrollments.c.kk, enrollments.c.program)
-        ).all()
-        return _assemble(kks, h_rows, m_rows, e_rows)
+    def _page(conn: sa.Connection, members_sql: str, enrollments_sql: str, params: dict[str, Any]) -> list[Household]:
+        """Households with their members (one joined query in key order) and enrollments, as plain tuples.
+
+        The hot path of every region stream: the driver's tuples are grouped in one ordered pass, with no
+        SQLAlchemy row objects in between.
+        """
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(members_sql, params)
+            member_rows = cursor.fetchall()
+            cursor.execute(enrollments_sql, params)
+            enrollment_rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        return _assemble_rows(member_rows, enrollment_rows)
 
 
-def _assemble(kks: Sequence[str], h_rows: Sequence[Any], m_rows: Sequence[Any],
-              e_rows: Sequence[Any]) -> list[Household]:
-    by_kk_m: dict[str, list[Member]] = {}
-    for r in m_rows:
-        by_kk_m.setdefault(r.kk, []).append(Member(
-            nik=r.nik, name=r.name, birth_date=r.birth_date, sex=r.sex, relation=r.relation,
-            pregnant=r.pregnant, school_level=r.school_level, disability=r.disability, occupation=r.occupation,
-        ))
+_PAGE_MEMBERS = (
+    "SELECT h.kk, h.region_code, h.desil, h.drinking_water, h.toilet, h.address, m.nik, m.name, m.birth_date, "
+    "m.sex, m.relation, m.pregnant, m.school_level, m.disability, m.occupation "
+    "FROM households h LEFT JOIN members m ON m.kk = h.kk WHERE {where} ORDER BY {order}, m.position"
+)
+_PAGE_ENROLLMENTS = (
+    "SELECT e.kk, e.program, e.status, e.since FROM households h JOIN enrollments e ON e.kk = h.kk "
+    "WHERE {where} ORDER BY {order}, e.program"
+)
+_PG_COLUMNS = _PAGE_MEMBERS.split(" FROM ")[0]
+_PG_PAGE_MEMBERS = (f"{_PG_COLUMNS} FROM unnest(%(kks)s::text[]) AS k(kk) JOIN households h ON h.kk = k.kk "
+                    "LEFT JOIN members m ON m.kk = h.kk ORDER BY h.region_code, h.kk, m.position")
+_PG_PAGE_ENROLLMENTS = ("SELECT e.kk, e.program, e.status, e.since FROM unnest(%(kks)s::text[]) AS k(kk) "
+                        "JOIN enrollments e ON e.kk = k.kk ORDER BY e.kk, e.program")
+
+
+def _assemble_rows(member_rows: Sequence[tuple], enrollment_rows: Sequence[tuple]) -> list[Household]:
+    """Households from joined (household, member) tuples in key order, with their enrollments."""
     by_kk_e: dict[str, list[Enrollment]] = {}
-    for r in e_rows:
-        by_kk_e.setdefault(r.kk, []).append(Enrollment(program=r.program, status=r.status, since=r.since))
-    result = {
-        r.kk: Household(
-            kk=r.kk, region_code=r.region_code, desil=r.desil, drinking_water=r.drinking_water,
-            toilet=r.toilet, address=r.address, members=tuple(by_kk_m.get(r.kk, ())),
-            enrollments=tuple(by_kk_e.get(r.kk, ())),
-        )
-        for r in h_rows
-    }
-    return [result[kk] for kk in kks if kk in result]
+    for kk, program, status, since in enrollment_rows:
+        by_kk_e.setdefault(kk, []).append(Enrollment(program, status, since))
+    result: list[Household] = []
+    head: tuple | None = None
+    people: list[Member] = []
+    for row in member_rows:
+        if head is None or row[0] != head[0]:
+            if head is not None:
+                result.append(_household_of(head, people, by_kk_e))
+            head, people = row, []
+        if row[6] is not None:  # a household without members (LEFT JOIN) has no member columns
+            pregnant = row[11]
+            people.append(Member(row[6], row[7], row[8], row[9], row[10],
+                                 None if pregnant is None else bool(pregnant), row[12], row[13], row[14]))
+    if head is not None:
+        result.append(_household_of(head, people, by_kk_e))
+    return result
+
+
+def _household_of(head: tuple, people: list[Member], enrollments_of: dict[str, list[Enrollment]]) -> Household:
+    kk = head[0]
+    return Household(kk, head[1], head[2], head[3], head[4], head[5], tuple(people), tuple(enrollments_of.get(kk, ())))
 
 
 def _prefix_range(region: str) -> tuple[str, str]:

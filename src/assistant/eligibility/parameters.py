@@ -56,6 +56,7 @@ class Parameters:
         self._params = params
         self._at: dict[tuple[str, date], Any] = {}  # values are immutable per (name, date): memoised
         self._disputed_in: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._variants: dict[tuple[str, str], Parameters] = {}  # with_value copies, each with its own memo
 
     def value(self, name: str, on: date) -> Any:
         key = (name, on)
@@ -91,9 +92,18 @@ class Parameters:
         return [p for p in self._params.values() if p.disputed]
 
     def with_value(self, name: str, value: Any) -> Parameters:
-        """A copy where ``name`` holds ``value`` on every date (to evaluate a disputed alternative)."""
-        param = self.get(name)
-        return Parameters({**self._params, name: replace(param, values=((param.values[0][0], value),))})
+        """A copy where ``name`` holds ``value`` on every date (to evaluate a disputed alternative).
+
+        Kept per (name, value): a worklist asks for the same alternative for every household, and a
+        fresh copy would start with an empty memo of values by date.
+        """
+        key = (name, repr(value))
+        variant = self._variants.get(key)
+        if variant is None:
+            param = self.get(name)
+            variant = Parameters({**self._params, name: replace(param, values=((param.values[0][0], value),))})
+            self._variants[key] = variant
+        return variant
 
     @classmethod
     def load(cls, override: Path | None = None) -> Parameters:
