@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
@@ -45,9 +46,23 @@ class Regulation:
         """The name with its subject: "Perpres 72/2021 tentang Percepatan Penurunan Stunting"."""
         return f"{self.name} tentang {self.title}" if self.title else self.name
 
+    def named_in(self, text: str) -> bool:
+        """True when ``text`` cites it by number: "Perpres 72/2021" or "Nomor 72 Tahun 2021"."""
+        if not (self.number and self.year):
+            return False
+        number = re.escape(self.number)
+        return re.search(rf"(?<![\w/]){number}/{self.year}\b|\bNomor {number} Tahun {self.year}\b", text,
+                         re.IGNORECASE) is not None
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Regulation:
         return cls(**{k: data[k] for k in ("type", "title", "number", "year", "article", "url") if k in data})
+
+
+def regulations_cited_by(text: str, regulations: Sequence[Regulation]) -> tuple[Regulation, ...]:
+    """The regulations a passage rests on: those it names, else all of its document's."""
+    named = tuple(r for r in regulations if r.named_in(text))
+    return named or tuple(regulations)
 
 
 def regulations_from(items: Iterable[Regulation | dict[str, Any]] | None) -> tuple[Regulation, ...]:

@@ -36,6 +36,7 @@ from assistant.models import (
     Reply,
     ScoredChunk,
     documents_of,
+    regulations_cited_by,
 )
 from assistant.ports import IndexSnapshot, ProgressFactory
 
@@ -184,7 +185,7 @@ class FakeKnowledgeBase:
         top = hits[0].chunk
         citation = Citation(n=1, doc_id=top.doc_id, title=top.title, section=top.section,
                             source_url=top.source_url, source_year=top.source_year, chunk_id=top.chunk_id,
-                            regulations=top.regulations)
+                            regulations=regulations_cited_by(top.text, top.regulations))
         text = f"{top.text} [1]"
         if audience == "facilitator":
             text += " (Rujukan: pedoman program.)"

@@ -13,7 +13,16 @@ import numpy as np
 
 from assistant.errors import IndexMismatchError, IndexNotReadyError, IndexUnavailableError, InputError
 from assistant.input_text import checked_text
-from assistant.models import Answer, Chunk, Citation, DocumentInfo, IngestReport, ScoredChunk, documents_of
+from assistant.models import (
+    Answer,
+    Chunk,
+    Citation,
+    DocumentInfo,
+    IngestReport,
+    ScoredChunk,
+    documents_of,
+    regulations_cited_by,
+)
 from assistant.outage import Outage
 from assistant.ports import AnswerGenerator, Embedder, ProgressFactory, VectorIndex
 from assistant.rag.answer import ExtractiveAnswerer
@@ -36,12 +45,13 @@ def _transient(answer: Answer) -> bool:
 
 
 def _with_regulations(answer: Answer, retriever: HybridRetriever) -> Answer:
-    """Each citation names the regulations of the document it cites (generators cite the passage only)."""
+    """Each citation names the regulations its passage rests on (generators cite the passage only)."""
     def cited(citation: Citation) -> Citation:
         position = retriever.by_id.get(citation.chunk_id)
         if position is None or citation.regulations:
             return citation
-        return replace(citation, regulations=retriever.chunks[position].regulations)
+        chunk = retriever.chunks[position]
+        return replace(citation, regulations=regulations_cited_by(chunk.text, chunk.regulations))
 
     return replace(answer, citations=tuple(cited(c) for c in answer.citations)) if answer.citations else answer
 
