@@ -78,3 +78,25 @@ def test_only_known_phone_numbers_appear(documents):
         for number in re.findall(r"(?:call center|care center|telepon|hubungi|nomor)\D{0,25}(\d{3,})", doc.text, re.I):
             assert number in {"171", "165"}, f"{doc.doc_id}: unexpected contact number {number}"
         assert "08111022210" not in doc.text, f"{doc.doc_id}: outdated COVID-era WhatsApp number"
+
+
+# A regulation cited by type and number in the text: "Perpres 72/2021", "Permensos 16/2020",
+# "Instruksi Presiden Nomor 4 Tahun 2025", "Undang-Undang Nomor 13 Tahun 1998".
+REGULATION_IN_TEXT = re.compile(
+    r"\b(?:UU|Perpres|Inpres|Permen\w*|Perses\w*(?: \w+)?|Perdirjen(?: \w+)?)\s+\d+/(?:19|20)\d{2}\b"
+    r"|\b(?:Undang-Undang|UU|Peraturan|Perpres|Instruksi|Inpres|Keputusan)\b[^.\n]{0,80}?\bNomor \d+ Tahun (?:19|20)\d{2}\b"
+)
+
+
+def test_documents_that_cite_a_regulation_name_it_in_their_front_matter(documents):
+    """A facilitator sees "Dasar hukum" under the source only when the front-matter lists the regulation."""
+    missing = [d.doc_id for d in documents if REGULATION_IN_TEXT.search(d.text) and not d.regulations]
+    assert not missing, f"add 'regulations:' to the front-matter of: {missing} (see knowledge/README.md)"
+
+
+def test_each_numbered_regulation_in_the_front_matter_is_named_in_the_text(documents):
+    """No regulation is attached to a document that does not talk about it."""
+    for doc in documents:
+        for regulation in doc.regulations:
+            if regulation.number and regulation.year:
+                assert regulation.named_in(doc.text), f"{doc.doc_id}: {regulation.name} is not named in the text"
