@@ -154,3 +154,17 @@ def test_section_headings_are_embedded_and_compared_to_the_question() -> None:
     corpus = CorpusSentences(chunks, SentenceVectors(embedder), lambda q: embedder.embed_queries([q])[0])
     lifts = corpus.heading_lifts("Cara daftar")
     assert set(lifts) == {"a", "b"} and lifts["a"] > lifts["b"]
+
+
+def test_an_amount_answer_leaves_out_another_programs_amount() -> None:
+    from assistant.models import Chunk
+
+    answerer, hits = _answerer_over_chunks([
+        Chunk(chunk_id="a", doc_id="pkh", program="pkh", section="Besaran", title="PKH",
+              text="Bantuan keluarga untuk anak SD adalah Rp900.000 per tahun. Bantuan anak SD dibayar tiap tahap."),
+        Chunk(chunk_id="b", doc_id="pip", program="pip", section="Besaran", title="PIP",
+              text="Beasiswa untuk anak SD adalah Rp450.000 per tahun."),
+    ])
+    answer = answerer.answer("anak SD dapat berapa per tahun?", hits)
+    assert answer.text.startswith("Bantuan keluarga untuk anak SD adalah Rp900.000")
+    assert "Rp450.000" not in answer.text

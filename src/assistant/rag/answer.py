@@ -108,6 +108,18 @@ def _answers_by_section(shape: QuestionShape) -> bool:
     return any(shape.has(kind) for kind in _SECTION_KINDS)
 
 
+def _same_program_amounts(chosen: list[_Candidate]) -> list[_Candidate]:
+    """Drop amounts of another program than the best sentence's: "SD berapa" asked of PKH is not PIP's amount.
+
+    An amount question is about one program; a figure from a neighbouring program's passage (PIP beside
+    PKH, both for a pupil) reads as a second, contradicting answer.
+    """
+    if not chosen or not chosen[0].hit.chunk.program or not cues.states_money(chosen[0].text):
+        return chosen
+    program = chosen[0].hit.chunk.program
+    return [chosen[0], *(c for c in chosen[1:] if c.hit.chunk.program in ("", program) or not cues.states_money(c.text))]
+
+
 class ExtractiveAnswerer:
     """Composes a short Indonesian answer from retrieved chunks, citing each sentence's chunk.
 
@@ -370,6 +382,8 @@ class ExtractiveAnswerer:
         if _answers_by_section(shape):
             return self._section_answer(question, shape, candidates, limit, cap)
         chosen = self._select(candidates, limit)
+        if shape.has(AMOUNT):
+            chosen = _same_program_amounts(chosen)
         if (shape.has(LIST) or shape.has(PROCEDURE)) and not shape.has(AMOUNT):
             return self._with_section(chosen, candidates, cap)
         if chosen and cues.enumerates(chosen[0].text):  # "Termin pertama ...": the rest of the series too

@@ -73,6 +73,14 @@ def bonus(sentence: str, shape: QuestionShape, terms: tuple[str, ...]) -> float:
     return score
 
 
+_MONEY = re.compile(r"\bRp\s?\d|\b\d[\d.,]*\s?(?:juta|ribu|rb|jt)\b", re.I)
+
+
+def states_money(sentence: str) -> bool:
+    """The sentence states an amount of money ("Rp900.000", "2,4 juta")."""
+    return bool(_MONEY.search(sentence))
+
+
 def expands(sentence: str, terms: tuple[str, ...]) -> bool:
     """The sentence spells out one of ``terms`` (see ``_expands_term``)."""
     return _expands_term(sentence, terms)
