@@ -23,6 +23,7 @@ from assistant.rag.question_types import (
     LIST,
     PROCEDURE,
     REASON,
+    YES_NO,
     QuestionShape,
     question_shape,
 )
@@ -47,9 +48,10 @@ _LIFT_SCALE = 0.09  # a sentence this far above the background similarity counts
 _PEAK_FLOOR, _PEAK_SPAN = 0.045, 0.05  # the best sentence's lift turned into decline evidence
 _LIST_CAP = {"citizen": 6, "facilitator": 8}
 _NEAREST = 3  # corpus sentences closest to the question, added as candidates beyond the best chunks
-# questions answered by one section as a whole; when a question has several, the first is what it asks
+# questions answered by one section as a whole (a yes/no question too: "bisa lwt DANA?" is answered by
+# the section saying how aid is paid); when a question has several, the first is what it asks
 # ("kok komponennya gk cair, knp": a reason, though "komponen" reads as a list)
-_SECTION_KINDS = (REASON, PROCEDURE, LIST)
+_SECTION_KINDS = (REASON, PROCEDURE, LIST, YES_NO)
 _HEADING_NEAREST = 2  # sections whose headings best match the question, added beyond the best chunks
 _HEADING_LIFT_SCALE = 0.07  # a heading this far above the mean heading similarity counts as fully similar
 
@@ -102,7 +104,7 @@ def _heading_kinds(heading: str) -> frozenset[str]:
 
 
 def _answers_by_section(shape: QuestionShape) -> bool:
-    """A list, procedure or reason question (not an amount or a definition, not two questions)."""
+    """A list, procedure, reason or yes/no question (not an amount or a definition, not two questions)."""
     if shape.compound or shape.has(AMOUNT) or shape.has(DEFINITION):
         return False
     return any(shape.has(kind) for kind in _SECTION_KINDS)
