@@ -268,10 +268,15 @@ class ExtractiveAnswerer:
     def _section_answer(
         self, question: str, shape: QuestionShape, candidates: list[_Candidate], limit: int, cap: int
     ) -> tuple[list[_Candidate], str | None]:
-        """A list, procedure or reason question: the best section whole, then the best other sentences."""
+        """The best section whole, then the best other sentences.
+
+        A yes/no question asks for one stance, so its section is held to the usual answer length.
+        """
         section = self._best_section(question, shape, candidates)
         if not section:
             return self._select(candidates, limit), None
+        if shape.has(YES_NO) and not any(shape.has(kind) for kind in (LIST, PROCEDURE, REASON)):
+            cap = limit
         chosen = section[:cap]
         cut = section[0].hit.chunk.chunk_id if len(section) > cap else None
         if len(chosen) < limit:
