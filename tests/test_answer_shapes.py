@@ -177,5 +177,16 @@ def test_a_yes_no_question_gets_the_section_that_answers_it_whole() -> None:
          "Bantuan PKH cair lewat bank pemerintah dengan kartu keluarga sejahtera. Kabar bantuan PKH cair lewat dompet digital adalah hoaks."),
     ])
     answer = answerer.answer("apakah bantuan PKH sekarang cair lewat dompet digital?", hits)
-    assert answer.text.startswith("Bantuan PKH cair lewat bank pemerintah")
-    assert "hoaks" in answer.text
+    assert "Bantuan PKH cair lewat bank pemerintah" in answer.text and "hoaks" in answer.text
+
+
+def test_a_yes_no_answer_opens_with_its_stance() -> None:
+    answerer, hits = _answerer_over_sections([
+        ("Jadwal posyandu", "Posyandu buka setiap bulan."),
+        ("Bantuan PKH cair lewat apa? bisa lewat dompet digital?",
+         "Bantuan PKH cair lewat bank pemerintah dengan kartu keluarga sejahtera. "
+         "Kabar bantuan PKH cair lewat dompet digital adalah hoaks."),
+    ])
+    answer = answerer.answer("apakah bantuan PKH sekarang cair lewat dompet digital?", hits)
+    assert answer.text.startswith("Kabar bantuan PKH cair lewat dompet digital adalah hoaks.")
+    assert "bank pemerintah" in answer.text

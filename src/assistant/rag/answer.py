@@ -52,6 +52,7 @@ _NEAREST = 3  # corpus sentences closest to the question, added as candidates be
 # the section saying how aid is paid); when a question has several, the first is what it asks
 # ("kok komponennya gk cair, knp": a reason, though "komponen" reads as a list)
 _SECTION_KINDS = (REASON, PROCEDURE, LIST, YES_NO)
+_STANCE_SHARE = 0.8  # a stance sentence this close to the best one's score opens a yes/no answer
 _HEADING_NEAREST = 2  # sections whose headings best match the question, added beyond the best chunks
 _HEADING_LIFT_SCALE = 0.07  # a heading this far above the mean heading similarity counts as fully similar
 
@@ -101,6 +102,27 @@ _OTHER_KINDS = frozenset({AMOUNT, DEFINITION})
 @lru_cache(maxsize=4096)
 def _heading_kinds(heading: str) -> frozenset[str]:
     return question_shape(heading).kinds
+
+
+def _asks_yes_no(shape: QuestionShape) -> bool:
+    """Only a yes/no question ("bisa lwt DANA?"), not a list, procedure or reason asked as one."""
+    return shape.has(YES_NO) and not any(shape.has(kind) for kind in (LIST, PROCEDURE, REASON))
+
+
+def _stance_first(chosen: list[_Candidate]) -> list[_Candidate]:
+    """A yes/no answer opens with the sentence that takes a stance ("... adalah hoaks", "belum tentu ...").
+
+    The section holding the answer often states the rule first and the stance after it; a family
+    reading one line should read the stance. It moves up only when it is nearly as relevant as the best.
+    """
+    if len(chosen) < 2 or cues.takes_stance(chosen[0].text):
+        return chosen
+    top = max(c.score for c in chosen)
+    stances = [c for c in chosen if cues.takes_stance(c.text) and c.score >= _STANCE_SHARE * top]
+    if not stances:
+        return chosen
+    lead = max(stances, key=lambda c: c.score)
+    return [lead, *(c for c in chosen if c is not lead)]
 
 
 def _answers_by_section(shape: QuestionShape) -> bool:
@@ -275,7 +297,7 @@ class ExtractiveAnswerer:
         section = self._best_section(question, shape, candidates)
         if not section:
             return self._select(candidates, limit), None
-        if shape.has(YES_NO) and not any(shape.has(kind) for kind in (LIST, PROCEDURE, REASON)):
+        if _asks_yes_no(shape):
             cap = limit
         chosen = section[:cap]
         cut = section[0].hit.chunk.chunk_id if len(section) > cap else None
@@ -387,7 +409,8 @@ class ExtractiveAnswerer:
             return self._compound(shape, candidates, limit), None
         cap = max(limit, _LIST_CAP.get(audience, limit))
         if _answers_by_section(shape):
-            return self._section_answer(question, shape, candidates, limit, cap)
+            chosen, cut = self._section_answer(question, shape, candidates, limit, cap)
+            return (_stance_first(chosen) if _asks_yes_no(shape) else chosen), cut
         chosen = self._select(candidates, limit)
         if shape.has(AMOUNT):
             chosen = _same_program_amounts(chosen)

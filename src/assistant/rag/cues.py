@@ -76,6 +76,16 @@ def bonus(sentence: str, shape: QuestionShape, terms: tuple[str, ...]) -> float:
 _MONEY = re.compile(r"\bRp\s?\d|\b\d[\d.,]*\s?(?:juta|ribu|rb|jt)\b", re.I)
 
 
+_STANCE = re.compile(
+    r"\b(?:tidak|tak|bukan|belum(?: tentu)?|hoaks|hoax|dilarang|boleh|berhak|wajib|otomatis)\b", re.I
+)
+
+
+def takes_stance(sentence: str) -> bool:
+    """The sentence says yes or no to something ("tidak bisa", "belum tentu", "adalah hoaks", "boleh")."""
+    return bool(_STANCE.search(sentence))
+
+
 def states_money(sentence: str) -> bool:
     """The sentence states an amount of money ("Rp900.000", "2,4 juta")."""
     return bool(_MONEY.search(sentence))
