@@ -15,6 +15,12 @@ Usage:
   python bench/load_bench.py --unique-share 1 --levels 8,32   # unique questions only: the ratio target
   python bench/load_bench.py --compare-cache     # second run with ASSISTANT_EMBEDDING__QUERY_CACHE_SIZE=0
   python bench/load_bench.py --url http://127.0.0.1:8000   # an already running server (loopback only)
+  python bench/load_bench.py --soak 600 --no-limit   # 10-minute soak: resident memory of the server over time
+
+The soak mode starts its own loopback server, runs the popular/unique mix at ``--soak-clients`` for the
+given seconds (at most ``--soak-requests`` requests), samples the server's resident memory (VmRSS)
+every ``--rss-every`` seconds and prints start, end and maximum RSS and the slope (MB per minute,
+least squares) over the whole run and over its second half, when the bounded caches are full.
 """
 
 from __future__ import annotations
@@ -294,6 +300,75 @@ def bench(url: str, args: argparse.Namespace, label: str) -> list[dict[str, obje
     return rows
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process, from /proc (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise SystemExit(f"no VmRSS for process {pid}")
+
+
+def slope_mb_per_min(samples: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (seconds, MB) samples, in MB per minute."""
+    if len(samples) < 2:
+        return 0.0
+    n = len(samples)
+    mean_t = sum(t for t, _ in samples) / n
+    mean_m = sum(m for _, m in samples) / n
+    var = sum((t - mean_t) ** 2 for t, _ in samples)
+    cov = sum((t - mean_t) * (m - mean_m) for t, m in samples)
+    return cov / var * 60 if var else 0.0
+
+
+async def _soak_run(url: str, pid: int, args: argparse.Namespace) -> tuple[LevelResult, list[tuple[float, float]]]:
+    samples: list[tuple[float, float]] = []
+    started = time.monotonic()
+    load = asyncio.ensure_future(run_level(url, args.soak_clients, args.soak_requests, args.soak,
+                                           args.unique_share, seed=args.seed))
+    next_print = 0.0
+    while not load.done():
+        elapsed = time.monotonic() - started
+        samples.append((elapsed, rss_mb(pid)))
+        if elapsed >= next_print:
+            print(f"  {elapsed:6.0f} s  RSS {samples[-1][1]:7.1f} MB  (load average {os.getloadavg()[0]:.1f})",
+                  flush=True)
+            next_print += 60
+        await asyncio.wait([load], timeout=args.rss_every)
+    samples.append((time.monotonic() - started, rss_mb(pid)))
+    return load.result(), samples
+
+
+def soak(args: argparse.Namespace, extra_env: dict[str, str]) -> dict[str, object]:
+    """Bounded soak on a loopback server this run starts: resident memory sampled while the mix runs."""
+    log_path = Path(tempfile.mkdtemp(prefix="load-bench-soak-")) / "server.log"
+    proc, url = start_server(extra_env, log_path)
+    try:
+        warm_up(url)
+        print(f"\n== soak: {args.soak:.0f} s (at most {args.soak_requests} requests), {args.soak_clients} clients, "
+              f"unique share {args.unique_share:.0%}, RSS every {args.rss_every:.0f} s; server pid {proc.pid}, "
+              f"log {log_path}")
+        result, samples = asyncio.run(_soak_run(url, proc.pid, args))
+    finally:
+        stop_server(proc)
+    summary = result.summary()
+    second_half = [(t, m) for t, m in samples if t >= samples[-1][0] / 2]
+    figures = {
+        "label": "soak", "seconds": round(result.seconds, 1), "requests": summary["requests"],
+        "answers_per_s": summary["answers_per_s"], "errors": summary["errors"],
+        "rss_start_mb": round(samples[0][1], 1), "rss_end_mb": round(samples[-1][1], 1),
+        "rss_max_mb": round(max(m for _, m in samples), 1),
+        "slope_mb_per_min": round(slope_mb_per_min(samples), 3),
+        "second_half_slope_mb_per_min": round(slope_mb_per_min(second_half), 3),
+        "samples": len(samples),
+    }
+    print(f"soak: {figures['requests']} requests in {figures['seconds']} s ({figures['answers_per_s']} answers/s), "
+          f"errors {figures['errors'] or 'none'}")
+    print(f"RSS start {figures['rss_start_mb']} MB, end {figures['rss_end_mb']} MB, max {figures['rss_max_mb']} MB; "
+          f"slope {figures['slope_mb_per_min']:+.3f} MB/min overall, "
+          f"{figures['second_half_slope_mb_per_min']:+.3f} MB/min over the second half ({len(samples)} samples)")
+    return figures
+
+
 def run_with_server(args: argparse.Namespace, label: str, extra_env: dict[str, str]) -> list[dict[str, object]]:
     log_path = Path(tempfile.mkdtemp(prefix="load-bench-")) / "server.log"
     started = time.perf_counter()
@@ -319,10 +394,15 @@ def main() -> None:
                         help="Run a second time with the query-embedding cache off.")
     parser.add_argument("--json", type=Path, help="Also write the figures to this JSON file.")
     parser.add_argument("--no-limit", action="store_true", help="Skip measuring the embedding limit first.")
+    parser.add_argument("--soak", type=float, metavar="SECONDS",
+                        help="Soak mode: run the mix this long on a started server and track its resident memory.")
+    parser.add_argument("--soak-clients", type=int, default=8, help="Concurrent clients during the soak.")
+    parser.add_argument("--soak-requests", type=int, default=500_000, help="Request bound of the soak.")
+    parser.add_argument("--rss-every", type=float, default=5.0, help="Seconds between RSS samples in the soak.")
     args = parser.parse_args()
     args.levels = [int(x) for x in args.levels.split(",") if x.strip()]
     args.limit = 0.0
-    if not args.no_limit:
+    if not args.no_limit and not args.soak:
         # Measured in this run, on this machine, before the server starts, so the ratio compares like with like.
         args.limit, ways = embedding_limit()
         shown = ", ".join(f"{name} {rate:.1f}" for name, rate in ways.items())
@@ -330,7 +410,9 @@ def main() -> None:
               f"{os.cpu_count()} cores, best of: {shown}); the last columns compare the unique-answer rate with it")
 
     rows: list[dict[str, object]] = []
-    if args.url:
+    if args.soak:
+        rows.append(soak(args, dict(item.split("=", 1) for item in args.server_env)))
+    elif args.url:
         if urlparse(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
             raise SystemExit("--url must point at a loopback server")
         rows += bench(args.url.rstrip("/"), args, "running server")
