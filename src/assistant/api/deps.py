@@ -1,4 +1,9 @@
-"""Annotated dependencies: services, the authenticated principal (role, regions) and rate limits."""
+"""Annotated dependencies: services, the authenticated principal (role, regions) and rate limits.
+
+FastAPI runs every plain ``def`` dependency on its own hop to the thread pool. ``get_services`` only
+reads an attribute, so it is ``async`` (no hop), and the rate-limited principal is found and counted
+in one function (one hop, for the key store and the limiter, which may talk to Redis or a database).
+"""
 
 from __future__ import annotations
 
@@ -28,7 +33,7 @@ class Principal:
         return f"key:{self.key_id}" if self.key_id else "anon"
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -66,8 +71,13 @@ def get_principal(
     return principal
 
 
-def limited_principal(request: Request, principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+def limited_principal(
+    request: Request,
+    x_api_key: Annotated[str | None, Header(description="API key (or use Authorization: Bearer).")] = None,
+    authorization: Annotated[str | None, Header(description="Bearer <API key>.")] = None,
+) -> Principal:
     """The principal, after counting this request against its per-key or per-client limit."""
+    principal = get_principal(request, x_api_key, authorization)
     api = request.app.state.settings.api
     limiter = request.app.state.limiter
     if principal.key_id:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from assistant.api.deps import CallerDep, ServicesDep
 from assistant.api.errors import PayloadTooLargeError, error_body, status_for
@@ -97,7 +97,9 @@ def chat(
         return ChatResponse.of(reply)
 
     if not body.stream:
-        return answer()
+        # Serialised here, once: returned as a model, FastAPI would validate it again on another
+        # hop to the thread pool before serialising it (the schema still documents the route).
+        return Response(answer().model_dump_json(), media_type="application/json")
     return StreamingResponse(
         _events(answer), media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
