@@ -146,6 +146,7 @@ def test_admin_ingest_and_documents(h):
     assert h.services.knowledge.ingested == [h.services.settings.index.knowledge_dir]
     docs = h.client.get("/v1/documents", headers=h.admin)
     assert docs.status_code == 200 and [d["doc_id"] for d in docs.json()["documents"]] == ["pkh-besaran", "pkh-syarat"]
+    assert [[r["type"] for r in d["regulations"]] for d in docs.json()["documents"]] == [[], ["Inpres"]]
 
 
 @pytest.mark.parametrize(("method", "path"), [("post", "/v1/ingest"), ("get", "/v1/documents")])
