@@ -80,14 +80,29 @@ def test_graduation_window_is_respected(hs):
 def test_data_gaps_names_fields_and_ranks_by_decisions_settled(hs):
     rows = rows_of("data-gaps", hs)
     order = names(rows, hs)
-    assert order[0] == "gaps_two_decisions"  # settles two decisions
+    assert order[0] == "gaps_desil_and_water"  # the missing desil leaves PKH, Sembako and PBI JKN open
     # one decision each, one field each: the lower desil first
     assert order.index("at_risk_unknown_occupation") < order.index("gaps_one_decision")
-    two, one = rows[0], rows[order.index("gaps_one_decision")]
-    assert two.settles == 2 and {g.missing.path for g in two.gaps} == {"desil", "drinking_water"}
-    assert "melengkapi data ini memastikan 2 keputusan (PKH, KRS)" in two.priority_text
+    first, one = rows[0], rows[order.index("gaps_one_decision")]
+    assert first.settles == 4 and {g.missing.path for g in first.gaps} == {"desil", "drinking_water"}
+    desil = next(g for g in first.gaps if g.missing.path == "desil")
+    assert desil.programs == ("PKH", "SEMBAKO", "PBI_JKN")
+    assert first.gaps[0] is desil  # the field that settles most decisions comes first
+    assert ("melengkapi data ini memastikan 4 keputusan (PKH, Keluarga Risiko Stunting, Program Sembako, PBI JKN)"
+            in first.priority_text)
+    assert {"lainnya-sembako", "lainnya-pbi-jkn"} <= set(first.sources)
     assert one.settles == 1 and [g.missing.text for g in one.gaps] == ["status hamil S*** A***** belum tercatat"]
     assert one.gaps[0].programs == ("PKH",)
+
+
+def test_data_gaps_covers_programs_beyond_pkh_and_krs(hs):
+    rows = rows_of("data-gaps", hs)
+    elder = rows[names(rows, hs).index("gaps_elderly_disability")]
+    # PKH is settled (the lansia component) and KRS does not apply; only the ATENSI referral waits for the data
+    assert elder.pkh_status == "eligible" and elder.settles == 1
+    assert [(g.missing.text, g.programs) for g in elder.gaps] == [("status disabilitas O** W*** belum tercatat",
+                                                                   ("ATENSI",))]
+    assert "lansia-atensi" in elder.sources
 
 
 def test_region_scoping_and_add_months(hs):

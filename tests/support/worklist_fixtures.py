@@ -27,8 +27,10 @@ def region_households() -> dict[str, Household]:
         "pregnancy_only": household(*couple(28, pregnant=True), desil=3, enrollments=PKH_ACTIVE),
         "stays_eligible": household(*couple(30), member("Dodi", 2, "L", "anak"), desil=3, enrollments=PKH_ACTIVE),
         # data-gaps
-        "gaps_two_decisions": household(*couple(30), member("Rina", 4, "P", "anak"), desil=None, water=None),
+        "gaps_desil_and_water": household(*couple(30), member("Rina", 4, "P", "anak"), desil=None, water=None),
         "gaps_one_decision": household(*couple(30, pregnant=None), desil=3),
+        "gaps_elderly_disability": household(member("Oma Wati", 75, "P", "kepala_keluarga", disability=None),
+                                             member("Dedi", 40, "L", "anak"), desil=3),
         # elsewhere
         "other_region": household(*couple(19, pregnant=True), desil=3, water="tidak_layak", region="330101"),
     }

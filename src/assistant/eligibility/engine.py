@@ -132,18 +132,21 @@ def _simple(program: str, rule: RuleFn, h: Household, on: date, p: Parameters) -
     return with_disputes(decide(p), (rule.rule_info.rule_id,), decide, on, p)  # type: ignore[attr-defined]
 
 
+SIMPLE_RULES: tuple[tuple[str, RuleFn], ...] = (
+    ("BKL_SEKOLAH_LANSIA", services.has_elderly_member), ("ATENSI", services.atensi_referral),
+    ("TAMASYA", services.has_young_child), ("SEMBAKO", services.sembako_desil), ("PBI_JKN", services.pbi_desil),
+)
+
+
+def decide_others(h: Household, on: date, p: Parameters) -> tuple[ProgramDecision, ...]:
+    """Every program besides PKH and KRS (services, Sembako, PBI JKN): one rule each."""
+    return tuple(_simple(program, rule, h, on, p) for program, rule in SIMPLE_RULES)
+
+
 def evaluate(household: Household, on: date, params: Parameters) -> tuple[ProgramDecision, ...]:
     """Every program for one household, as of ``on`` (an explicit date: never a hidden today())."""
     h = household
-    return (
-        decide_pkh(h, on, params),
-        decide_krs(h, on, params),
-        _simple("BKL_SEKOLAH_LANSIA", services.has_elderly_member, h, on, params),
-        _simple("ATENSI", services.atensi_referral, h, on, params),
-        _simple("TAMASYA", services.has_young_child, h, on, params),
-        _simple("SEMBAKO", services.sembako_desil, h, on, params),
-        _simple("PBI_JKN", services.pbi_desil, h, on, params),
-    )
+    return (decide_pkh(h, on, params), decide_krs(h, on, params), *decide_others(h, on, params))
 
 
 def assess(household: Household, on: date, params: Parameters) -> EligibilityReport:

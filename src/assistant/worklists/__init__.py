@@ -3,7 +3,8 @@
 - ``krs-pkh``: families at risk of stunting that PKH would take (or might, once data is complete) but that
   are not enrolled: candidates for the usulan/musdes channel.
 - ``graduation``: PKH families whose last component ends within N months (or already has).
-- ``data-gaps``: families whose PKH or KRS decision is ``unknown``: which fields of which member to collect.
+- ``data-gaps``: families with a program decision left ``unknown`` (PKH, KRS, lansia services, Tamasya,
+  Sembako, PBI JKN): which fields of which member to collect.
 
 ``evaluate_worklist`` is pure (a household stream in, ranked rows out), so the CLI, the API and the
 national batch on a cluster run the same function.

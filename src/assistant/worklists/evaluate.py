@@ -6,11 +6,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 
-from assistant.eligibility.engine import decide_krs, decide_pkh
+from assistant.eligibility.engine import decide_krs, decide_others, decide_pkh
 from assistant.eligibility.facts import add_years, age_on, label, rupiah
 from assistant.eligibility.parameters import Parameters
 from assistant.eligibility.services import pbi_desil, sembako_desil
-from assistant.models import DecisionStatus, Household, Member, MissingField, ProgramDecision, Reason
+from assistant.models import (
+    PROGRAM_NAMES,
+    DecisionStatus,
+    Household,
+    Member,
+    MissingField,
+    ProgramDecision,
+    Reason,
+)
 from assistant.privacy import mask_nik
 from assistant.worklists.rows import GapField, WorklistKind, WorklistRow
 
@@ -181,15 +189,16 @@ def _other_programs(h: Household, on: date, p: Parameters) -> tuple[str, ...]:
 
 
 def data_gaps_row(h: Household, on: date, p: Parameters, _months: int = 0) -> WorklistRow | None:
-    """PKH or KRS undecided for missing data: which fields of which (masked) member to collect."""
-    decisions = [decide_krs(h, on, p)]
+    """Any program the engine decides left ``unknown`` for missing data (PKH, KRS, lansia services, Tamasya,
+    Sembako, PBI JKN): which fields of which (masked) member to collect."""
+    decisions = [decide_krs(h, on, p), *decide_others(h, on, p)]
     if h.desil is None or h.desil <= p.value("pkh.max_desil", on):
         decisions.insert(0, decide_pkh(h, on, p))  # above the cut-off PKH is "no" whatever else is missing
     unknown = [d for d in decisions if d.status is S.UNKNOWN]
     if not unknown:
         return None
     gaps = _gaps(unknown)
-    names = ", ".join(d.program for d in unknown)
+    names = ", ".join(PROGRAM_NAMES[d.program] for d in unknown)
     summary = "Kumpulkan saat kunjungan: " + "; ".join(g.missing.text for g in gaps) + "."
     priority = f"melengkapi data ini memastikan {len(unknown)} keputusan ({names}); {len(gaps)} data dikumpulkan"
     by_program = {d.program: d for d in decisions}
