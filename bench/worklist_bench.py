@@ -8,12 +8,14 @@ Seeds like bench/registry_bench.py (SQLite in --data-dir, PostgreSQL schema ``wo
 the largest regency (4-digit region code) unless --region is given, and times, cold cache, the full
 path a facilitator's request takes: stream the region from the registry (keyset pages on the
 (region_code, kk) index) and evaluate every household into a ranked worklist. Also times the stream
-alone, so the database and the rules can be told apart. Prints figures; asserts nothing.
+alone, so the database and the rules can be told apart, and each worklist as a ratio to it (robust on a
+shared machine), with the CPU seconds of this process and the load average. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from datetime import date
 from pathlib import Path
@@ -33,6 +35,11 @@ SCHEMA = "worklist_bench"
 
 def open_backend(name: str, args: argparse.Namespace) -> SqlRegistry:
     return registry_bench.open_backend(name, args, args.schema)
+
+
+def load() -> str:
+    """The 1/5/15-minute load averages (the machine may be shared: read figures against them)."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def largest_regency(registry: SqlRegistry) -> tuple[str, int]:
@@ -66,23 +73,27 @@ def main() -> None:
         if not (args.keep and registry.count_households()):
             seconds, _ = seed(registry, args.households, args.seed, args.batch, sample_every=10**9)
             print(f"{name:9s} seeded {registry.count_households():,} households in {seconds:.1f} s")
-            if name == "postgres":  # planner statistics after a bulk COPY, as an operator would
-                with registry.engine.begin() as conn:
-                    conn.exec_driver_sql("ANALYZE households; ANALYZE members; ANALYZE enrollments")
+            if name == "postgres":  # statistics and visibility map after a bulk COPY, as an operator would
+                with registry.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    for table in ("households", "members", "enrollments"):
+                        conn.exec_driver_sql(f"VACUUM ANALYZE {table}")
         region, size = (args.region, registry.count_region(args.region)) if args.region else largest_regency(registry)
-        started = time.perf_counter()
+        print(f"{name:9s} load average {load()}")
+        started, cpu = time.perf_counter(), time.process_time()
         streamed = sum(1 for _ in registry.iter_region(region, batch_size=args.page))
-        stream_s = time.perf_counter() - started
+        stream_s, stream_cpu = time.perf_counter() - started, time.process_time() - cpu
         print(f"{name:9s} region {region}: {size:,} households; stream only {stream_s:.2f} s "
-              f"({streamed / stream_s:,.0f} households/s)")
+              f"({streamed / stream_s:,.0f} households/s; this process {stream_cpu:.2f} s CPU)")
         for kind in KINDS:
             access = WorklistAccess(registry, params, cache_seconds=0)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             result = access.build(kind, region, as_of=date.fromisoformat(args.as_of), batch_size=args.page)
-            took = time.perf_counter() - started
+            took, took_cpu = time.perf_counter() - started, time.process_time() - cpu
             print(f"{name:9s} {kind:10s} {result.households_read:,} households -> {len(result.rows):,} rows in "
                   f"{took:.2f} s = {result.households_read / took:,.0f} households/s "
-                  f"(100,000 households: {100_000 / (result.households_read / took):.1f} s)")
+                  f"(100,000 households: {100_000 / (result.households_read / took):.1f} s; "
+                  f"{took / stream_s:.2f}x stream only; this process {took_cpu:.2f} s CPU)")
+        print(f"{name:9s} load average {load()}")
         registry.close()
 
 
