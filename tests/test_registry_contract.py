@@ -117,7 +117,7 @@ def test_migrations_are_versioned_and_idempotent(tmp_path):
     reg = SqlRegistry.sqlite(tmp_path / "r.sqlite3")
     reg.migrate()
     with reg.engine.connect() as conn:
-        assert conn.execute(sa.text("select version_num from alembic_version")).scalar() == "0003"
+        assert conn.execute(sa.text("select version_num from alembic_version")).scalar() == "0004"
         tables = set(sa.inspect(conn).get_table_names())
     assert {"households", "members", "enrollments", "audit_log", "alembic_version"} <= tables
     reg.close()
@@ -128,7 +128,7 @@ def test_postgres_schema_via_migrations():
     with postgres_schema() as schema:
         reg = SqlRegistry(PG_URL, schema=schema)
         with reg.engine.connect() as conn:
-            assert conn.execute(sa.text("select version_num from alembic_version")).scalar() == "0003"
+            assert conn.execute(sa.text("select version_num from alembic_version")).scalar() == "0004"
             found = conn.execute(sa.text(
                 "select count(*) from information_schema.tables where table_schema = :s"), {"s": schema}).scalar()
         assert found == 5

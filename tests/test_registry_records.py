@@ -31,7 +31,7 @@ def test_round_trip_keeps_every_field_including_unknowns(tmp_path):
     assert set(record) == {"kk", "region_code", "desil", "drinking_water", "toilet", "address", "members",
                            "enrollments"}
     assert set(record["members"][0]) == {"nik", "name", "birth_date", "sex", "relation", "pregnant", "school_level",
-                                         "disability", "occupation"}
+                                         "disability", "occupation", "left_on"}
 
 
 @pytest.mark.parametrize(

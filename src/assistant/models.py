@@ -267,6 +267,11 @@ class Member:
     school_level: str | None = None  # SD | SMP | SMA | none
     disability: str | None = None  # berat | ringan | none
     occupation: str | None = None
+    left_on: str | None = None  # YYYY-MM-DD the member left the family card (moved, married out, died)
+
+    def present_on(self, on: str) -> bool:
+        """Still on the family card on ``on`` (an ISO date)."""
+        return self.left_on is None or self.left_on > on
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ members = sa.Table(
     sa.Column("school_level", sa.String(4)),
     sa.Column("disability", sa.String(8)),
     sa.Column("occupation", sa.String(60)),
+    sa.Column("left_on", sa.String(10)),
 )
 
 enrollments = sa.Table(

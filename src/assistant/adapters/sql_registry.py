@@ -270,7 +270,7 @@ class SqlRegistry:
 
 _PAGE_MEMBERS = (
     "SELECT h.kk, h.region_code, h.desil, h.drinking_water, h.toilet, h.address, m.nik, m.name, m.birth_date, "
-    "m.sex, m.relation, m.pregnant, m.school_level, m.disability, m.occupation "
+    "m.sex, m.relation, m.pregnant, m.school_level, m.disability, m.occupation, m.left_on "
     "FROM households h LEFT JOIN members m ON m.kk = h.kk WHERE {where} ORDER BY {order}, m.position"
 )
 _PAGE_ENROLLMENTS = (
@@ -300,7 +300,7 @@ def _assemble_rows(member_rows: Sequence[tuple], enrollment_rows: Sequence[tuple
         if row[6] is not None:  # a household without members (LEFT JOIN) has no member columns
             pregnant = row[11]
             people.append(Member(row[6], row[7], row[8], row[9], row[10],
-                                 None if pregnant is None else bool(pregnant), row[12], row[13], row[14]))
+                                 None if pregnant is None else bool(pregnant), row[12], row[13], row[14], row[15]))
     if head is not None:
         result.append(_household_of(head, people, by_kk_e))
     return result
@@ -324,7 +324,7 @@ def _rows(batch: Sequence[Household]) -> tuple[list[tuple], list[tuple], list[tu
         h_rows.append((kk, h.region_code, h.desil, h.drinking_water, h.toilet, h.address))
         for pos, m in enumerate(h.members):
             m_rows.append((m.nik, kk, pos, m.name, m.birth_date, m.sex, m.relation, m.pregnant, m.school_level,
-                           m.disability, m.occupation))
+                           m.disability, m.occupation, m.left_on))
         for e in h.enrollments:
             e_rows.append((kk, e.program, e.status, e.since))
     return h_rows, m_rows, e_rows
@@ -346,7 +346,7 @@ def _household(head: Any, rows: Sequence[Any], enrollment_rows: Sequence[Any]) -
         members=tuple(
             Member(nik=r.m_nik, name=r.m_name, birth_date=r.m_birth_date, sex=r.m_sex, relation=r.m_relation,
                    pregnant=None if r.m_pregnant is None else bool(r.m_pregnant), school_level=r.m_school_level,
-                   disability=r.m_disability, occupation=r.m_occupation)
+                   disability=r.m_disability, occupation=r.m_occupation, left_on=r.m_left_on)
             for r in rows
         ),
         enrollments=tuple(Enrollment(program=e.program, status=e.status, since=e.since) for e in enrollment_rows),

@@ -5,7 +5,10 @@ The engine decides; a language model may only phrase a decision, never make one.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import date
 
 from assistant.eligibility import krs, pkh, services
@@ -19,6 +22,7 @@ from assistant.models import (
     EligibilityReport,
     Enrollment,
     Household,
+    MissingField,
     ProgramDecision,
     Reason,
 )
@@ -32,6 +36,38 @@ PROGRAM_DOCS = {
     "ATENSI": "lansia-atensi", "TAMASYA": "daycare-tamasya", "SEMBAKO": "lainnya-sembako", "PBI_JKN": "lainnya-pbi-jkn",
 }
 PROGRAMS = tuple(PROGRAM_DOCS)
+Decider = Callable[[Household, date, Parameters], ProgramDecision]
+_MEMBER_INDEX = re.compile(r"members\[(\d+)\]")
+
+
+def on_the_card(decide: Decider) -> Decider:
+    """Decide with only the members still on the family card on ``on``: a member who left (``left_on``)
+    no longer counts. Member indexes in the decision stay those of the registry record, and a reason
+    names each member who left."""
+
+    @functools.wraps(decide)
+    def decide_present(h: Household, on: date, p: Parameters) -> ProgramDecision:
+        if all(m.left_on is None for m in h.members):
+            return decide(h, on, p)  # the common case: nothing to filter
+        day = on.isoformat()
+        kept = [i for i, m in enumerate(h.members) if m.present_on(day)]
+        if len(kept) == len(h.members):
+            return decide(h, on, p)
+        d = decide(replace(h, members=tuple(h.members[i] for i in kept)), on, p)
+        left = [m for m in h.members if not m.present_on(day)]
+        doc = PROGRAM_DOCS[d.program]
+        notes = tuple(Reason("household.member_left", f"{label(m)} keluar dari keluarga per {m.left_on}; tidak "
+                             "dihitung lagi", doc, m.left_on, None) for m in left)
+        return replace(d, reasons=(*d.reasons, *notes), missing=_reindexed(d.missing, kept),
+                       amount_raising=_reindexed(d.amount_raising, kept),
+                       components=tuple(replace(c, member_index=kept[c.member_index]) for c in d.components))
+
+    return decide_present
+
+
+def _reindexed(fields: tuple[MissingField, ...], kept: list[int]) -> tuple[MissingField, ...]:
+    return tuple(replace(f, path=_MEMBER_INDEX.sub(lambda m: f"members[{kept[int(m.group(1))]}]", f.path))
+                 for f in fields)
 
 
 def _enrollment(h: Household, program: str) -> Enrollment | None:
@@ -66,6 +102,7 @@ def _ordered_reasons(checks: Sequence[Check]) -> tuple[Reason, ...]:
 PKH_RULES = ("pkh.desil", "pkh.occupation", "pkh.components")
 
 
+@on_the_card
 def decide_pkh(h: Household, on: date, p: Parameters) -> ProgramDecision:
     """PKH as of ``on``, with every disputed parameter it reads evaluated under each documented value."""
     return with_disputes(_decide_pkh(h, on, p), PKH_RULES, lambda q: _decide_pkh(h, on, q), on, p)
@@ -99,6 +136,7 @@ def _masked(h: Household, c: BenefitComponent) -> BenefitComponent:
     return BenefitComponent(c.component, c.member_index, c.annual_amount, label(m), mask_nik(m.nik))
 
 
+@on_the_card
 def decide_krs(h: Household, on: date, p: Parameters) -> ProgramDecision:
     target = krs.is_target_family(h, on, p)
     factors = [*krs.unsafe_water_or_toilet(h, on, p), krs.wife_too_young_or_old(h, on, p),
@@ -138,9 +176,21 @@ SIMPLE_RULES: tuple[tuple[str, RuleFn], ...] = (
 )
 
 
+_SIMPLE_DECIDERS = tuple(on_the_card(functools.partial(_simple, program, rule)) for program, rule in SIMPLE_RULES)
+
+
+def others_undecided(h: Household, on: date, p: Parameters) -> bool:
+    """Whether a program of :func:`decide_others` would be ``unknown`` (its rules alone, without the disputes
+    and reasons: a cheap test before deciding them in full)."""
+    day = on.isoformat()
+    present = replace(h, members=tuple(m for m in h.members if m.present_on(day))) if any(
+        m.left_on for m in h.members) else h
+    return any(rule(present, on, p).outcome is None for _, rule in SIMPLE_RULES)
+
+
 def decide_others(h: Household, on: date, p: Parameters) -> tuple[ProgramDecision, ...]:
     """Every program besides PKH and KRS (services, Sembako, PBI JKN): one rule each."""
-    return tuple(_simple(program, rule, h, on, p) for program, rule in SIMPLE_RULES)
+    return tuple(decide(h, on, p) for decide in _SIMPLE_DECIDERS)
 
 
 def evaluate(household: Household, on: date, params: Parameters) -> tuple[ProgramDecision, ...]:

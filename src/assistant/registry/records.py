@@ -4,11 +4,12 @@ One household per line, exactly these field names::
 
     {"kk", "region_code", "desil", "drinking_water", "toilet", "address",
      "members": [{"nik", "name", "birth_date", "sex", "relation", "pregnant",
-                  "school_level", "disability", "occupation"}],
+                  "school_level", "disability", "occupation", "left_on"}],
      "enrollments": [{"program", "status", "since"}]}
 
 ``null`` (or an absent optional field) means "not recorded"; the eligibility engine reports it as
-missing rather than treating it as zero or false.
+missing rather than treating it as zero or false. ``left_on`` is the date a member left the family card
+(moved out, married out, died): the record keeps them, and from that date the engine no longer counts them.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from assistant.privacy import NikError, mask_nik, validate_nik
 from assistant.regions import PROVINCES
 
 HOUSEHOLD_FIELDS = {"kk", "region_code", "desil", "drinking_water", "toilet", "address", "members", "enrollments"}
-MEMBER_FIELDS = {"nik", "name", "birth_date", "sex", "relation", "pregnant", "school_level", "disability", "occupation"}
+MEMBER_FIELDS = {"nik", "name", "birth_date", "sex", "relation", "pregnant", "school_level", "disability", "occupation",
+                 "left_on"}
 ENROLLMENT_FIELDS = {"program", "status", "since"}
 FACILITY = {"layak", "tidak_layak"}
 SCHOOL = {"SD", "SMP", "SMA", "none"}
@@ -94,11 +96,15 @@ def member_from_dict(data: Any, i: int) -> Member:
     occupation = data.get("occupation")
     if occupation is not None and not isinstance(occupation, str):
         raise RecordError(f"{where}: occupation harus teks atau null")
+    left = _date(data.get("left_on"), f"{where}: left_on")
+    if left is not None and birth is not None and left < birth:
+        raise RecordError(f"{where}: left_on tidak boleh sebelum tanggal lahir")
     return Member(
         nik=str(nik), name=name.strip(), birth_date=birth.isoformat() if birth else None, sex=sex,
         relation=_choice(data.get("relation"), RELATIONS, f"{where}: relation"), pregnant=pregnant,
         school_level=_choice(data.get("school_level"), SCHOOL, f"{where}: school_level"),
         disability=_choice(data.get("disability"), DISABILITY, f"{where}: disability"), occupation=occupation,
+        left_on=left.isoformat() if left else None,
     )
 
 
@@ -162,7 +168,7 @@ def household_to_dict(h: Household) -> dict[str, Any]:
         "members": [
             {"nik": m.nik, "name": m.name, "birth_date": m.birth_date, "sex": m.sex, "relation": m.relation,
              "pregnant": m.pregnant, "school_level": m.school_level, "disability": m.disability,
-             "occupation": m.occupation}
+             "occupation": m.occupation, "left_on": m.left_on}
             for m in h.members
         ],
         "enrollments": [{"program": e.program, "status": e.status, "since": e.since} for e in h.enrollments],

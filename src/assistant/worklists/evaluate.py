@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 
-from assistant.eligibility.engine import decide_krs, decide_others, decide_pkh
+from assistant.eligibility.engine import decide_krs, decide_others, decide_pkh, others_undecided
 from assistant.eligibility.facts import add_years, age_on, label, rupiah
 from assistant.eligibility.parameters import Parameters
 from assistant.eligibility.services import pbi_desil, sembako_desil
@@ -101,7 +101,8 @@ def krs_pkh_row(h: Household, on: date, p: Parameters, _months: int = 0) -> Work
 def graduation_row(h: Household, on: date, p: Parameters, within_months: int = 3) -> WorklistRow | None:
     """An active PKH household whose last component ends within ``within_months`` (or has already).
 
-    A decision can only change on a member's birthday or when a dated parameter takes effect, so PKH
+    A decision can only change on a member's birthday, on the day a member leaves the family card
+    (``left_on``) or when a dated parameter takes effect, so PKH
     is re-evaluated on exactly those dates in the window; a pregnancy ends on a date the registry does
     not hold, so it is checked by evaluating the window's end without it.
     """
@@ -114,12 +115,13 @@ def graduation_row(h: Household, on: date, p: Parameters, within_months: int = 3
     last = now
     if now.status is S.NOT_ELIGIBLE:
         due = on  # already: the first reason that says "no" is why (desil rose, no component left, ...)
-        ending = tuple(r.text for r in now.reasons if not r.rule.endswith(".disputed"))[:1]
+        ending = (*tuple(r.text for r in now.reasons if not r.rule.endswith(".disputed"))[:1],
+                  *(r.text for r in now.reasons if r.rule == "household.member_left"))
     else:
         for when in _change_dates(h, on, end, p):
             later = decide_pkh(h, when, p)
             if later.status is S.NOT_ELIGIBLE:
-                due, ending = when, _components(last, h)
+                due, ending = when, _components(last, h, when)
                 last = later
                 break
             last = later
@@ -146,7 +148,7 @@ def graduation_row(h: Household, on: date, p: Parameters, within_months: int = 3
 
 
 def _change_dates(h: Household, start: date, end: date, p: Parameters) -> list[date]:
-    dates = set()
+    dates = {left for m in h.members if m.left_on and start < (left := date.fromisoformat(m.left_on)) <= end}
     for m in h.members:
         if not m.birth_date:
             continue
@@ -163,9 +165,12 @@ def _change_dates(h: Household, start: date, end: date, p: Parameters) -> list[d
     return sorted(dates)
 
 
-def _components(d: ProgramDecision, h: Household) -> tuple[str, ...]:
-    return tuple(f"{COMPONENT_NAMES.get(c.component, c.component)} {c.member}" for c in d.components) or (
-        "komponen PKH",)
+def _components(d: ProgramDecision, h: Household, when: date) -> tuple[str, ...]:
+    """The components that end on ``when``, naming a member who leaves the family card that day."""
+    day = when.isoformat()
+    return tuple(f"{COMPONENT_NAMES.get(c.component, c.component)} {c.member}"
+                 + (f" (keluar dari keluarga per {day})" if h.members[c.member_index].left_on == day else "")
+                 for c in d.components) or ("komponen PKH",)
 
 
 def _without_pregnancy(h: Household) -> Household:
@@ -179,8 +184,9 @@ def _other_programs(h: Household, on: date, p: Parameters) -> tuple[str, ...]:
     if pbi_desil(h, on, p).outcome:
         found.append("PBI JKN")
     lo, hi = p.value("pkh.school_age_min", on), p.value("pkh.school_age_max", on)
-    if any(m.school_level in ("SD", "SMP", "SMA") and (a := age_on(m.birth_date, on)) is not None and lo <= a <= hi
-           for m in h.members):
+    day = on.isoformat()
+    if any(m.school_level in ("SD", "SMP", "SMA") and m.present_on(day) and (a := age_on(m.birth_date, on)) is not None
+           and lo <= a <= hi for m in h.members):
         found.append("PIP (anak sekolah)")
     return tuple(found)
 
@@ -191,9 +197,12 @@ def _other_programs(h: Household, on: date, p: Parameters) -> tuple[str, ...]:
 def data_gaps_row(h: Household, on: date, p: Parameters, _months: int = 0) -> WorklistRow | None:
     """Any program the engine decides left ``unknown`` for missing data (PKH, KRS, lansia services, Tamasya,
     Sembako, PBI JKN): which fields of which (masked) member to collect."""
-    decisions = [decide_krs(h, on, p), *decide_others(h, on, p)]
+    decisions = [decide_krs(h, on, p)]
     if h.desil is None or h.desil <= p.value("pkh.max_desil", on):
         decisions.insert(0, decide_pkh(h, on, p))  # above the cut-off PKH is "no" whatever else is missing
+    if all(d.status is not S.UNKNOWN for d in decisions) and not others_undecided(h, on, p):
+        return None  # most households: skip deciding the other programs in full
+    decisions.extend(decide_others(h, on, p))
     unknown = [d for d in decisions if d.status is S.UNKNOWN]
     if not unknown:
         return None
