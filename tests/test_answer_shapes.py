@@ -170,16 +170,6 @@ def test_an_amount_answer_leaves_out_another_programs_amount() -> None:
     assert "Rp450.000" not in answer.text
 
 
-def test_a_yes_no_question_gets_the_section_that_answers_it_whole() -> None:
-    answerer, hits = _answerer_over_sections([
-        ("Cara cek bantuan", "Status bantuan dicek lewat dompet aplikasi resmi."),
-        ("Bantuan cair lewat apa? bisa lewat dompet digital?",
-         "Bantuan PKH cair lewat bank pemerintah dengan kartu keluarga sejahtera. Kabar bantuan PKH cair lewat dompet digital adalah hoaks."),
-    ])
-    answer = answerer.answer("apakah bantuan PKH sekarang cair lewat dompet digital?", hits)
-    assert "Bantuan PKH cair lewat bank pemerintah" in answer.text and "hoaks" in answer.text
-
-
 def test_a_yes_no_answer_opens_with_its_stance() -> None:
     answerer, hits = _answerer_over_sections([
         ("Jadwal posyandu", "Posyandu buka setiap bulan."),

@@ -48,10 +48,10 @@ _LIFT_SCALE = 0.09  # a sentence this far above the background similarity counts
 _PEAK_FLOOR, _PEAK_SPAN = 0.045, 0.05  # the best sentence's lift turned into decline evidence
 _LIST_CAP = {"citizen": 6, "facilitator": 8}
 _NEAREST = 3  # corpus sentences closest to the question, added as candidates beyond the best chunks
-# questions answered by one section as a whole (a yes/no question too: "bisa lwt DANA?" is answered by
-# the section saying how aid is paid); when a question has several, the first is what it asks
-# ("kok komponennya gk cair, knp": a reason, though "komponen" reads as a list)
-_SECTION_KINDS = (REASON, PROCEDURE, LIST, YES_NO)
+# questions answered by one section as a whole; when a question has several, the first is what it asks
+# ("kok komponennya gk cair, knp": a reason, though "komponen" reads as a list). Not yes/no questions:
+# "bisa dpt PKH gk?" matches FAQ headings that ask how, and one stance sentence answers it.
+_SECTION_KINDS = (REASON, PROCEDURE, LIST)
 _STANCE_SHARE = 0.8  # a stance sentence this close to the best one's score opens a yes/no answer
 _HEADING_NEAREST = 2  # sections whose headings best match the question, added beyond the best chunks
 _HEADING_LIFT_SCALE = 0.07  # a heading this far above the mean heading similarity counts as fully similar
@@ -126,7 +126,7 @@ def _stance_first(chosen: list[_Candidate]) -> list[_Candidate]:
 
 
 def _answers_by_section(shape: QuestionShape) -> bool:
-    """A list, procedure, reason or yes/no question (not an amount or a definition, not two questions)."""
+    """A list, procedure or reason question (not an amount or a definition, not two questions)."""
     if shape.compound or shape.has(AMOUNT) or shape.has(DEFINITION):
         return False
     return any(shape.has(kind) for kind in _SECTION_KINDS)
@@ -290,15 +290,10 @@ class ExtractiveAnswerer:
     def _section_answer(
         self, question: str, shape: QuestionShape, candidates: list[_Candidate], limit: int, cap: int
     ) -> tuple[list[_Candidate], str | None]:
-        """The best section whole, then the best other sentences.
-
-        A yes/no question asks for one stance, so its section is held to the usual answer length.
-        """
+        """The best section whole, then the best other sentences."""
         section = self._best_section(question, shape, candidates)
         if not section:
             return self._select(candidates, limit), None
-        if _asks_yes_no(shape):
-            cap = limit
         chosen = section[:cap]
         cut = section[0].hit.chunk.chunk_id if len(section) > cap else None
         if len(chosen) < limit:
@@ -409,9 +404,10 @@ class ExtractiveAnswerer:
             return self._compound(shape, candidates, limit), None
         cap = max(limit, _LIST_CAP.get(audience, limit))
         if _answers_by_section(shape):
-            chosen, cut = self._section_answer(question, shape, candidates, limit, cap)
-            return (_stance_first(chosen) if _asks_yes_no(shape) else chosen), cut
+            return self._section_answer(question, shape, candidates, limit, cap)
         chosen = self._select(candidates, limit)
+        if _asks_yes_no(shape):
+            chosen = _stance_first(chosen)
         if shape.has(AMOUNT):
             chosen = _same_program_amounts(chosen)
         if (shape.has(LIST) or shape.has(PROCEDURE)) and not shape.has(AMOUNT):
