@@ -113,47 +113,12 @@ def _answerer_over_sections(sections: list[tuple[str, str]]):
                                   for i, (heading, text) in enumerate(sections)])
 
 
-def test_a_procedure_question_is_answered_by_the_section_whose_heading_asks_it() -> None:
-    answerer, hits = _answerer_over_sections([
-        ("Komponen bantuan keluarga", "Bantuan keluarga diberikan untuk anak kecil. Bantuan keluarga diberikan untuk lansia."),
-        ("Gmn cara daftar bantuan keluarga?", "Bawa KTP ke kantor desa. Usulan dibahas dalam musyawarah desa."),
-    ])
-    answer = answerer.answer("gmn cara daftar bantuan keluarga, anak sy masih kecil", hits)
-    assert answer.text.startswith("Bawa KTP ke kantor desa.")
-    assert answer.text.index("Bawa KTP") < answer.text.index("musyawarah desa")
-
-
-def test_a_reason_question_prefers_the_section_that_gives_reasons() -> None:
-    answerer, hits = _answerer_over_sections([
-        ("Besaran bantuan kartu sehat", "Kartu sehat berlaku di puskesmas. Kartu sehat dibayar pemerintah setiap bulan."),
-        ("Alasan kartu sehat dinonaktifkan", "Kartu sehat dinonaktifkan jika NIK ganda. Kartu sehat dinonaktifkan jika peserta pindah kerja."),
-    ])
-    answer = answerer.answer("kenapa kartu sehat saya tidak berlaku lagi?", hits)
-    assert answer.text.startswith("Kartu sehat dinonaktifkan jika NIK ganda.")
-    assert "pindah kerja" in answer.text
-
-
 def test_a_long_section_is_cut_at_the_cap_and_says_so() -> None:
     items = " ".join(f"Dokumen nomor {n} wajib dibawa pendaftar." for n in range(1, 10))
     answerer, hits = _answerer_over_sections([("Dokumen pendaftaran", items), ("Jadwal", "Kantor buka setiap hari.")])
     answer = answerer.answer("dokumen apa saja yang dibawa pendaftar?", hits)
     assert "Dokumen nomor 6" in answer.text and "Dokumen nomor 7" not in answer.text
     assert "dan lainnya" in answer.text
-
-
-def test_section_headings_are_embedded_and_compared_to_the_question() -> None:
-    from assistant.models import Chunk
-    from assistant.rag.sentences import CorpusSentences, heading_of
-
-    embedder = HashEmbedder()
-    chunks = [
-        Chunk(chunk_id="a", doc_id="d", text="Bawa KTP.", section="Pedoman > Cara daftar", title="Pedoman"),
-        Chunk(chunk_id="b", doc_id="d", text="Cair empat kali.", section="", title="Jadwal cair"),
-    ]
-    assert [heading_of(c) for c in chunks] == ["Cara daftar", "Jadwal cair"]
-    corpus = CorpusSentences(chunks, SentenceVectors(embedder), lambda q: embedder.embed_queries([q])[0])
-    lifts = corpus.heading_lifts("Cara daftar")
-    assert set(lifts) == {"a", "b"} and lifts["a"] > lifts["b"]
 
 
 def test_an_amount_answer_leaves_out_another_programs_amount() -> None:

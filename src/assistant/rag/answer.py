@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.models import Answer, Chunk, Citation, ScoredChunk
+from assistant.models import Answer, Citation, ScoredChunk
 from assistant.rag import cues
 from assistant.rag.question_types import (
     AMOUNT,
@@ -28,7 +28,7 @@ from assistant.rag.question_types import (
     question_shape,
 )
 from assistant.rag.scope import mentions_domain, names_program
-from assistant.rag.sentences import CorpusSentences, heading_of
+from assistant.rag.sentences import CorpusSentences
 from assistant.rag.text import split_sentences, tokenize
 from assistant.rag.vocabulary import Vocabulary
 from assistant.settings import AnswerSettings
@@ -48,13 +48,7 @@ _LIFT_SCALE = 0.09  # a sentence this far above the background similarity counts
 _PEAK_FLOOR, _PEAK_SPAN = 0.045, 0.05  # the best sentence's lift turned into decline evidence
 _LIST_CAP = {"citizen": 6, "facilitator": 8}
 _NEAREST = 3  # corpus sentences closest to the question, added as candidates beyond the best chunks
-# questions answered by one section as a whole; when a question has several, the first is what it asks
-# ("kok komponennya gk cair, knp": a reason, though "komponen" reads as a list). Not yes/no questions:
-# "bisa dpt PKH gk?" matches FAQ headings that ask how, and one stance sentence answers it.
-_SECTION_KINDS = (REASON, PROCEDURE, LIST)
 _STANCE_SHARE = 0.8  # a stance sentence this close to the best one's score opens a yes/no answer
-_HEADING_NEAREST = 2  # sections whose headings best match the question, added beyond the best chunks
-_HEADING_LIFT_SCALE = 0.07  # a heading this far above the mean heading similarity counts as fully similar
 
 
 @dataclass(frozen=True)
@@ -96,42 +90,6 @@ def _clip(value: float) -> float:
     return min(1.0, max(0.0, value))
 
 
-_OTHER_KINDS = frozenset({AMOUNT, DEFINITION})
-
-
-@lru_cache(maxsize=4096)
-def _heading_kinds(heading: str) -> frozenset[str]:
-    return question_shape(heading).kinds
-
-
-def _asks_yes_no(shape: QuestionShape) -> bool:
-    """Only a yes/no question ("bisa lwt DANA?"), not a list, procedure or reason asked as one."""
-    return shape.has(YES_NO) and not any(shape.has(kind) for kind in (LIST, PROCEDURE, REASON))
-
-
-def _stance_first(chosen: list[_Candidate]) -> list[_Candidate]:
-    """A yes/no answer opens with the sentence that takes a stance ("... adalah hoaks", "belum tentu ...").
-
-    The section holding the answer often states the rule first and the stance after it; a family
-    reading one line should read the stance. It moves up only when it is nearly as relevant as the best.
-    """
-    if len(chosen) < 2 or cues.takes_stance(chosen[0].text):
-        return chosen
-    top = max(c.score for c in chosen)
-    stances = [c for c in chosen if cues.takes_stance(c.text) and c.score >= _STANCE_SHARE * top]
-    if not stances:
-        return chosen
-    lead = max(stances, key=lambda c: c.score)
-    return [lead, *(c for c in chosen if c is not lead)]
-
-
-def _answers_by_section(shape: QuestionShape) -> bool:
-    """A list, procedure or reason question (not an amount or a definition, not two questions)."""
-    if shape.compound or shape.has(AMOUNT) or shape.has(DEFINITION):
-        return False
-    return any(shape.has(kind) for kind in _SECTION_KINDS)
-
-
 def _same_program_amounts(chosen: list[_Candidate]) -> list[_Candidate]:
     """Drop amounts of another program than the best sentence's: "SD berapa" asked of PKH is not PIP's amount.
 
@@ -142,6 +100,27 @@ def _same_program_amounts(chosen: list[_Candidate]) -> list[_Candidate]:
         return chosen
     program = chosen[0].hit.chunk.program
     return [chosen[0], *(c for c in chosen[1:] if c.hit.chunk.program in ("", program) or not cues.states_money(c.text))]
+
+
+def _asks_yes_no(shape: QuestionShape) -> bool:
+    """Only a yes/no question ("bisa lwt DANA?"), not a list, procedure or reason asked as one."""
+    return shape.has(YES_NO) and not any(shape.has(kind) for kind in (LIST, PROCEDURE, REASON))
+
+
+def _stance_first(chosen: list[_Candidate]) -> list[_Candidate]:
+    """A yes/no answer opens with the sentence that takes a stance ("... adalah hoaks", "belum tentu ...").
+
+    The guidelines often state the rule first and the stance after it; a family reading one line
+    should read the stance. It moves up only when it is nearly as relevant as the best.
+    """
+    if len(chosen) < 2 or cues.takes_stance(chosen[0].text):
+        return chosen
+    top = max(c.score for c in chosen)
+    stances = [c for c in chosen if cues.takes_stance(c.text) and c.score >= _STANCE_SHARE * top]
+    if not stances:
+        return chosen
+    lead = max(stances, key=lambda c: c.score)
+    return [lead, *(c for c in chosen if c is not lead)]
 
 
 class ExtractiveAnswerer:
@@ -219,10 +198,6 @@ class ExtractiveAnswerer:
             # the sentences that define the question's rarest word ("what is the TAMASYA program")
             terms = self._rarest(cues.asked_terms(question))
             found += corpus.matching(lambda s: cues.defines(s, shape, terms), 3)
-        if _answers_by_section(shape):
-            # the sections whose headings ask or name what the question asks ("Gmn cara daftar PKH?")
-            found += [(sentence, chunk) for chunk in self._heading_nearest(question, corpus)
-                      for sentence in _sentences(chunk.text)]
         seen = {sentence for *_, sentence in rows}
         for sentence, chunk in found:
             if sentence not in seen and _tokens(sentence):
@@ -230,75 +205,6 @@ class ExtractiveAnswerer:
                 position = _sentences(chunk.text).index(sentence)
                 rows.append((self._max_hits, ScoredChunk(chunk, 0.0), position, sentence))
         return rows
-
-    def _heading_lifts(self, question: str) -> dict[str, float]:
-        return self._corpus().heading_lifts(question) if self._corpus is not None else {}
-
-    def _heading_score(
-        self, question_tokens: set[str], shape: QuestionShape, chunk: Chunk, lifts: dict[str, float]
-    ) -> float:
-        """How well a chunk's heading matches the question, by shared words, meaning and kind.
-
-        Shared words count both ways: a heading all of whose words the question uses (an FAQ
-        heading asking the same thing) and a heading covering much of the question both match.
-        A heading of the kind asked ("Alasan ... dinonaktifkan" for a why-question, "Dokumen ..."
-        for a list) gains; one that announces another kind ("Apa itu ...", "Besaran ...") loses.
-        """
-        heading = heading_of(chunk)
-        tokens = _tokens(heading)
-        shared = _weight(question_tokens & tokens, self._vocabulary)
-        own, total = _weight(tokens, self._vocabulary), _weight(question_tokens, self._vocabulary)
-        lexical = math.sqrt((shared / own) * (shared / total)) if own and total else 0.0
-        kinds = _heading_kinds(heading)
-        asked = next((kind for kind in _SECTION_KINDS if shape.has(kind)), None)
-        fit = 0.1 * (asked in kinds) - 0.2 * bool((kinds & _OTHER_KINDS) - shape.kinds)
-        return lexical + 0.5 * _clip(lifts.get(chunk.chunk_id, 0.0) / _HEADING_LIFT_SCALE) + fit
-
-    def _heading_nearest(self, question: str, corpus: CorpusSentences) -> list[Chunk]:
-        """The chunks whose headings best match the question, over the whole corpus."""
-        question_tokens, _ = self._resolve(question)
-        lifts = corpus.heading_lifts(question)
-        shape = question_shape(question)
-        scores = {
-            cid: self._heading_score(question_tokens, shape, chunk, lifts) for cid, chunk in corpus.chunks_by_id.items()
-        }
-        best = sorted(scores, key=lambda cid: (-scores[cid], cid))[:_HEADING_NEAREST]
-        return [corpus.chunks_by_id[cid] for cid in best]
-
-    def _best_section(self, question: str, shape: QuestionShape, candidates: list[_Candidate]) -> list[_Candidate]:
-        """The candidates of the one section that best answers the question as a whole, in document order.
-
-        A section scores by its heading (see ``_heading_score``) plus its two best sentences: a list,
-        a procedure or the reasons for something sit together under one heading in the guidelines.
-        """
-        question_tokens, _ = self._resolve(question)
-        lifts = self._heading_lifts(question)
-        by_chunk: dict[str, list[_Candidate]] = {}
-        for cand in candidates:
-            by_chunk.setdefault(cand.hit.chunk.chunk_id, []).append(cand)
-
-        def score(members: list[_Candidate]) -> float:
-            best_two = sorted((c.score for c in members), reverse=True)[:2]
-            heading = self._heading_score(question_tokens, shape, members[0].hit.chunk, lifts)
-            return heading + sum(best_two) / len(best_two)
-
-        if not by_chunk:
-            return []
-        members = max(by_chunk.values(), key=lambda m: (score(m), -min(c.hit_rank for c in m)))
-        return sorted(members, key=lambda c: c.position)
-
-    def _section_answer(
-        self, question: str, shape: QuestionShape, candidates: list[_Candidate], limit: int, cap: int
-    ) -> tuple[list[_Candidate], str | None]:
-        """The best section whole, then the best other sentences."""
-        section = self._best_section(question, shape, candidates)
-        if not section:
-            return self._select(candidates, limit), None
-        chosen = section[:cap]
-        cut = section[0].hit.chunk.chunk_id if len(section) > cap else None
-        if len(chosen) < limit:
-            chosen = self._select(candidates, limit, chosen)
-        return chosen, cut
 
     def _rarest(self, terms: tuple[str, ...]) -> tuple[str, ...]:
         """The asked terms the corpus uses least (the subject of "apa itu X"), ties kept."""
@@ -402,14 +308,12 @@ class ExtractiveAnswerer:
         )
         if shape.compound:
             return self._compound(shape, candidates, limit), None
-        cap = max(limit, _LIST_CAP.get(audience, limit))
-        if _answers_by_section(shape):
-            return self._section_answer(question, shape, candidates, limit, cap)
         chosen = self._select(candidates, limit)
-        if _asks_yes_no(shape):
-            chosen = _stance_first(chosen)
         if shape.has(AMOUNT):
             chosen = _same_program_amounts(chosen)
+        if _asks_yes_no(shape):
+            chosen = _stance_first(chosen)
+        cap = max(limit, _LIST_CAP.get(audience, limit))
         if (shape.has(LIST) or shape.has(PROCEDURE)) and not shape.has(AMOUNT):
             return self._with_section(chosen, candidates, cap)
         if chosen and cues.enumerates(chosen[0].text):  # "Termin pertama ...": the rest of the series too

@@ -30,7 +30,7 @@ from assistant.rag.cache import LruCache
 from assistant.rag.ingest import ingest
 from assistant.rag.llm_answer import GroundedLlmGenerator
 from assistant.rag.retrieve import HybridRetriever
-from assistant.rag.sentences import CorpusSentences, SentenceVectors, heading_of
+from assistant.rag.sentences import CorpusSentences, SentenceVectors
 from assistant.rag.text import split_sentences
 from assistant.settings import AnswerSettings, RetrievalSettings
 
@@ -153,10 +153,8 @@ class RagKnowledgeBase:
         return vector if vector is not None else self._embedder.embed_queries([question])[0]
 
     def prepare_sentences(self) -> int:
-        """Embed and store every sentence and section heading of the active index not stored yet (after ingest)."""
-        chunks = self.retriever().chunks
-        sentences = [s for chunk in chunks for s in split_sentences(chunk.text)]
-        return self._sentences.prepare([*sentences, *(heading_of(chunk) for chunk in chunks)])
+        """Embed and store every sentence of the active index not stored yet (run after ingest)."""
+        return self._sentences.prepare(s for chunk in self.retriever().chunks for s in split_sentences(chunk.text))
 
     def search(
         self, query: str, k: int = 5, filters: Mapping[str, Any] | None = None, mode: str | None = None

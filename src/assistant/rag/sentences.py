@@ -23,7 +23,6 @@ import numpy as np
 from assistant.models import Chunk
 from assistant.ports import Embedder
 from assistant.rag.cache import LruCache
-from assistant.rag.chunking import SECTION_SEPARATOR
 from assistant.rag.text import split_sentences
 
 log = logging.getLogger(__name__)
@@ -110,16 +109,6 @@ class SentenceVectors:
                 os.unlink(temporary)
 
 
-def heading_of(chunk: Chunk) -> str:
-    """The heading a chunk answers under: its innermost section heading, else its document title.
-
-    FAQ headings are questions ("Knp PKH sy berhenti?") and topic headings name what the section
-    holds ("Dokumen untuk usulan PKH"), so a question can be matched to a section by its heading.
-    """
-    innermost = chunk.section.rsplit(SECTION_SEPARATOR, 1)[-1].strip()
-    return innermost or chunk.title
-
-
 class CorpusSentences:
     """Every sentence of one index generation with its chunk and vector: semantic sentence search.
 
@@ -141,13 +130,6 @@ class CorpusSentences:
         self._vectors = vectors
         self._matrix = vectors.vectors(self.texts) if self.texts else np.zeros((0, 1), dtype=np.float32)
         self._embed_query = embed_query
-        self.headings: dict[str, str] = {chunk.chunk_id: heading_of(chunk) for chunk in chunks}
-        self.chunks_by_id: dict[str, Chunk] = {chunk.chunk_id: chunk for chunk in chunks}
-        self._heading_ids = list(self.headings)
-        heading_texts = [self.headings[i] for i in self._heading_ids]
-        self._heading_matrix = (
-            vectors.vectors(heading_texts) if heading_texts else np.zeros((0, 1), dtype=np.float32)
-        )
         # one answer asks for the same question's vector several times (scoring, search, background)
         self._queries: LruCache[str, np.ndarray] = LruCache(256)
 
@@ -169,14 +151,6 @@ class CorpusSentences:
         if not sentences:
             return np.zeros(0, dtype=np.float32), background
         return np.asarray(self._vectors.vectors(sentences) @ query, dtype=np.float32), background
-
-    def heading_lifts(self, question: str) -> dict[str, float]:
-        """Chunk id -> how far its heading's similarity to the question stands above the mean heading's."""
-        if not self._heading_ids:
-            return {}
-        cosines = self._heading_matrix @ self._query(question)
-        background = float(np.mean(cosines))
-        return {cid: float(c) - background for cid, c in zip(self._heading_ids, cosines, strict=True)}
 
     def nearest(self, question: str, k: int) -> list[tuple[str, Chunk]]:
         """The ``k`` corpus sentences most similar to the question, best first."""
