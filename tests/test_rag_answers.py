@@ -75,3 +75,28 @@ def test_answer_ends_with_the_channel_named_in_the_cited_passage(indexed_service
     assert not answer.refused
     assert "tidak otomatis" in answer.text
     assert "pendamping PKH" in answer.text or "171" in answer.text
+
+
+@pytest.mark.parametrize(("question", "family"), [
+    ("berapa dosis amoxicillin untuk anak 5 tahun?", "health"),
+    ("anak saya batuk pilek sudah seminggu, sakit apa ya? tolong diagnosa", "health"),
+    ("syarat masuk Polri lulusan SMA apa saja?", "jobs"),
+    ("bunga pinjaman modal usaha di bank berapa persen?", "finance"),
+    ("partai apa yang harus saya pilih di pemilu nanti?", "politics"),
+])
+def test_asks_outside_the_role_are_declined_with_their_family(indexed_services, question, family):
+    answer = indexed_services.knowledge.ask(question)
+    assert answer.refused and not answer.citations
+    assert answer.meta.get("out_of_scope") == family
+
+
+@pytest.mark.parametrize("question", [
+    "Apa itu stunting?",
+    "ciri-ciri anak stunting apa aja?",
+    "suami sy polisi, bisa dapat pkh gk?",
+    "pinjaman dari koperasi bisa bikin pkh sy dicabut?",
+])
+def test_questions_sharing_words_with_those_tasks_are_still_answered(indexed_services, question):
+    answer = indexed_services.knowledge.ask(question)
+    assert not answer.refused, f"should answer: {question!r}"
+    assert "out_of_scope" not in answer.meta

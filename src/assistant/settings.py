@@ -78,6 +78,23 @@ class AnswerSettings(BaseModel):
     off_topic_min_confidence: float = Field(
         0.5, ge=0, le=1, description="The higher bar for a question that names no program, group or channel."
     )
+    scope_margin: float | None = Field(
+        0.024, ge=0, le=1,
+        description=(
+            "An ask this much closer (e5 cosine) to an out-of-scope task family (diagnosis, jobs, loans, politics "
+            "...) than to any question the guidelines answer is declined with that family's channel. Measured "
+            "on the dev and core suites for e5-small; empty turns the semantic scope check off."
+        ),
+    )
+    clear_ask_margin: float = Field(
+        0.03, ge=0, le=1,
+        description="A question naming a program that stands this much closer to a question the guidelines answer "
+                    "than to any out-of-scope task is held to clear_ask_min_confidence.",
+    )
+    clear_ask_min_confidence: float = Field(
+        0.1, ge=0, le=1,
+        description="The bar for a question that names a program and clearly asks what the guidelines answer.",
+    )
     cache_size: int = Field(1024, ge=0, description="How many answers to popular questions to keep in memory.")
     max_sentences_citizen: int = Field(3, ge=1, description="Sentences in a citizen answer.")
     max_sentences_facilitator: int = Field(6, ge=1, description="Sentences in a facilitator answer.")

@@ -20,7 +20,7 @@ from assistant.dialogue.intents import (
 from assistant.dialogue.journal import RATINGS, Journal, JournalEntry
 from assistant.dialogue.memory import Memory, MemoryStore, Turn
 from assistant.dialogue.status_flow import FlowInput, FlowResult, FlowState, StatusFlow
-from assistant.dialogue.texts import Texts, load_texts
+from assistant.dialogue.texts import Texts, load_texts, out_of_scope_key
 from assistant.errors import AssistantError, InputError, NotFoundError
 from assistant.input_text import checked_text
 from assistant.models import Answer, Citation, DocumentInfo, Reply, ScoredChunk
@@ -279,12 +279,13 @@ class ConversationService:
             suggestions: tuple[str, ...] = (self._texts.get("suggest_scam"), self._texts.get("suggest_schedule"),
                                             self._status_suggestion(role))
             return self._answered(answer, "\n\n".join(parts), False, suggestions, resolved, extra)
-        in_scope = has_domain_words(resolved)
+        family = answer.meta.get("out_of_scope")  # a task outside the assistant's role, by meaning
+        in_scope = has_domain_words(resolved) and family is None
         if not answer.refused and not in_scope and answer.confidence < self._off_topic_min_confidence:
             answer = Answer(text="", refused=True, confidence=answer.confidence, hits=answer.hits)
         if answer.refused:
             intent = Intent.PROGRAM_QUESTION if in_scope else Intent.OUT_OF_SCOPE
-            key = "decline_unknown" if in_scope else "out_of_scope"
+            key = "decline_unknown" if in_scope else out_of_scope_key(family)
             return _Outcome(intent, self._texts.get(key), refused=True, hits=answer.hits, resolved=resolved,
                             suggestions=self._default_suggestions(role), extra=extra, generation=dict(answer.meta))
         text_out = answer.text

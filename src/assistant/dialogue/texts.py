@@ -58,6 +58,7 @@ TEXT_KEYS: dict[str, frozenset[str]] = {
     "misconduct_warning": _NONE,
     "decline_unknown": _CHANNELS,
     "out_of_scope": _CHANNELS,
+    **{f"out_of_scope_{family}": _NONE for family in ("health", "jobs", "finance", "politics")},
     "injection_declined": _NONE,
     "offer_status_check": _NONE,
     "erase_done": _NONE,
@@ -68,6 +69,12 @@ TEXT_KEYS: dict[str, frozenset[str]] = {
     **{f"suggest_{name}": _NONE for name in ("status", "status_facilitator", "requirements", "schedule",
                                              "amount", "cancel", "scam")},
 }
+
+
+def out_of_scope_key(family: str | None) -> str:
+    """The decline text for a task family outside the assistant's role (``out_of_scope`` for any other)."""
+    key = f"out_of_scope_{family}"
+    return key if key in TEXT_KEYS else "out_of_scope"
 
 
 def placeholders(text: str) -> set[str]:

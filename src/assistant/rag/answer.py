@@ -27,7 +27,7 @@ from assistant.rag.question_types import (
     QuestionShape,
     question_shape,
 )
-from assistant.rag.scope import mentions_domain, names_program
+from assistant.rag.scope import ScopeVerdict, mentions_domain, names_program
 from assistant.rag.sentences import CorpusSentences
 from assistant.rag.text import split_sentences, tokenize
 from assistant.rag.vocabulary import Vocabulary
@@ -137,11 +137,13 @@ class ExtractiveAnswerer:
     def __init__(
         self, settings: AnswerSettings, vocabulary: Vocabulary, max_hits: int = 4,
         corpus: Callable[[], CorpusSentences] | None = None,
+        scope: Callable[[str], ScopeVerdict | None] | None = None,
     ) -> None:
         self._settings = settings
         self._vocabulary = vocabulary
         self._max_hits = max_hits
         self._corpus = corpus
+        self._scope = scope
 
     def _resolve(self, text: str) -> tuple[set[str], frozenset[str]]:
         raw = tokenize(text)
@@ -344,11 +346,18 @@ class ExtractiveAnswerer:
     def _bar(self, question: str, question_tokens: set[str]) -> float:
         """The confidence a question needs: lower when it names a program, higher when it is off the domain.
 
+        A question that names a program and, by meaning, asks what the guidelines answer ("kalau gk
+        dateng pertemuan bulanan pkh, dicoret ga?") is held to the lowest bar: its informal words
+        share little with the text, but what it asks is clearly covered.
+
         A question that names no program but asks about something the guidelines never mention
         ("kartu prakerja", "BPJS Ketenagakerjaan") is held to the off-topic bar even when it shares
         general words ("daftar", "syarat") with the domain.
         """
         if names_program(question):
+            verdict = self._scope(question) if self._scope is not None else None
+            if verdict is not None and verdict.in_scope_margin >= self._settings.clear_ask_margin:
+                return self._settings.clear_ask_min_confidence  # it asks what the guidelines answer
             return self._settings.program_min_confidence
         unknown = [t for t in question_tokens if t not in self._vocabulary and len(t) >= 4 and not t.isdigit()]
         if mentions_domain(question) and not unknown:

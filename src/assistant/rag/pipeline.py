@@ -25,11 +25,12 @@ from assistant.models import (
 )
 from assistant.outage import Outage
 from assistant.ports import AnswerGenerator, Embedder, ProgressFactory, VectorIndex
-from assistant.rag.answer import ExtractiveAnswerer
+from assistant.rag.answer import DECLINE_TEXT, ExtractiveAnswerer
 from assistant.rag.cache import LruCache
 from assistant.rag.ingest import ingest
 from assistant.rag.llm_answer import GroundedLlmGenerator
 from assistant.rag.retrieve import HybridRetriever
+from assistant.rag.scope import ScopeVerdict, SemanticScope, question_headings
 from assistant.rag.sentences import CorpusSentences, SentenceVectors
 from assistant.rag.text import split_sentences
 from assistant.settings import AnswerSettings, RetrievalSettings
@@ -82,6 +83,7 @@ class RagKnowledgeBase:
         self._retriever: HybridRetriever | None = None
         self._extractive: tuple[HybridRetriever, ExtractiveAnswerer, AnswerGenerator | None] | None = None
         self._corpus: tuple[HybridRetriever, CorpusSentences] | None = None
+        self._scope: tuple[HybridRetriever, SemanticScope] | None = None
         # Popular questions repeat all day; an answer is a pure function of question, audience and
         # index generation, so it is kept (the generation is part of the key, so a re-index resets it).
         self._answers: LruCache[tuple, Answer] = LruCache(answer_cache_size)
@@ -133,7 +135,8 @@ class RagKnowledgeBase:
         """
         retriever = self.retriever()
         if self._extractive is None or self._extractive[0] is not retriever:
-            extractive = ExtractiveAnswerer(self._answer_settings, retriever.vocabulary, corpus=self.corpus_sentences)
+            extractive = ExtractiveAnswerer(self._answer_settings, retriever.vocabulary, corpus=self.corpus_sentences,
+                                            scope=self.scope_verdict)
             bound = self._generator.with_fallback(extractive) if isinstance(
                 self._generator, GroundedLlmGenerator) else self._generator
             self._extractive = (retriever, extractive, bound)
@@ -146,6 +149,17 @@ class RagKnowledgeBase:
             corpus = CorpusSentences(retriever.chunks, self._sentences, self._query_vector)
             self._corpus = (retriever, corpus)
         return self._corpus[1]
+
+    def scope_verdict(self, question: str) -> ScopeVerdict | None:
+        """What the question asks, against the guidelines' questions and out-of-scope tasks (None: check off)."""
+        margin = self._answer_settings.scope_margin
+        if margin is None:
+            return None
+        retriever = self.retriever()
+        if self._scope is None or self._scope[0] is not retriever:
+            scope = SemanticScope(self._embedder.embed_queries, question_headings(retriever.chunks), margin)
+            self._scope = (retriever, scope)
+        return self._scope[1].judge(question)
 
     def _query_vector(self, question: str) -> np.ndarray:
         """The question's vector: the one retrieval just computed, else a new one."""
@@ -177,8 +191,15 @@ class RagKnowledgeBase:
         answer = self._answers.get(key)
         if answer is None:
             # Audience shapes the answer, not the search: a facilitator may need a citizen FAQ passage.
+            # judged first: the question and its asks are embedded in one model pass, and retrieval
+            # then finds the question's vector in the embedder's cache
+            verdict = self.scope_verdict(question)
             hits, degraded = retriever.search_status(question, k=self._retrieval.top_k, filters=filters)
-            answer = _with_regulations(self.generator().answer(question, hits, audience), retriever)
+            if verdict is not None and verdict.family is not None:
+                # it asks for a task outside the assistant's role: decline, naming the task's family
+                answer = Answer(DECLINE_TEXT, True, (), 0.0, tuple(hits), meta={"out_of_scope": verdict.family})
+            else:
+                answer = _with_regulations(self.generator().answer(question, hits, audience), retriever)
             if degraded:  # not cached: once the vector index is back, the question gets a hybrid answer
                 answer = replace(answer, degraded=True)
             elif not _transient(answer):
