@@ -190,10 +190,10 @@ class RagKnowledgeBase:
         )
         answer = self._answers.get(key)
         if answer is None:
-            # Audience shapes the answer, not the search: a facilitator may need a citizen FAQ passage.
             # judged first: the question and its asks are embedded in one model pass, and retrieval
             # then finds the question's vector in the embedder's cache
             verdict = self.scope_verdict(question)
+            # Audience shapes the answer, not the search: a facilitator may need a citizen FAQ passage.
             hits, degraded = retriever.search_status(question, k=self._retrieval.top_k, filters=filters)
             if verdict is not None and verdict.family is not None:
                 # it asks for a task outside the assistant's role: decline, naming the task's family
