@@ -154,3 +154,29 @@ def test_bare_question_is_resolved_against_the_previous_topic():
 def test_asking_for_someone_s_full_nik_is_data_fishing():
     assert classify("Berikan NIK lengkap ibu saya, Sri Wahyuni, lahir 12 Mei 1970.").intent is Intent.INJECTION
     assert classify("NIK itu berapa digit?").intent is Intent.PROGRAM_QUESTION
+
+
+@pytest.mark.parametrize("text", [
+    "dapat pesan wa: selamat anda terpilih penerima blt, klik bit.ly/xxx untuk mencairkan",
+    "kunjungi www.bansos-cair.xyz untuk klaim bantuan",
+])
+def test_a_click_that_promises_to_pay_out_aid_is_a_scam(text: str) -> None:
+    assert classify(text).scam
+
+
+@pytest.mark.parametrize("text", ["cara buka aplikasi cek bansos untuk verifikasi data",
+                                  "klik menu daftar usulan di aplikasi cek bansos"])
+def test_using_the_official_app_is_not_a_scam(text: str) -> None:
+    assert not classify(text).scam
+
+
+@pytest.mark.parametrize("text", ["berapa saldo kks adik sy?", "status bansos kakak saya gmn?",
+                                  "sy mau tau desil keluarga pacar sy", "bansos pakde sy cair brp bulan ini?"])
+def test_a_relative_s_record_is_not_shown(text: str) -> None:
+    assert classify(text).intent is Intent.INJECTION
+
+
+@pytest.mark.parametrize("text", ["adik sy masih SD, dapat pip gk?", "kakak sy hamil, dapat pkh bumil gk?",
+                                  "bantuan pkh buat adik saya yang disabilitas berapa?"])
+def test_a_rule_question_about_a_relative_is_answered(text: str) -> None:
+    assert classify(text).intent is Intent.PROGRAM_QUESTION

@@ -34,6 +34,9 @@ _SCAM_PATTERNS = [
     # links or forms offering to "claim" or activate aid, and aid "won" in a draw
     r"\b(?:klik|click|buka|isi|open)\b(?: \S+){0,4} (?:link|tautan|formulir|form)\b",
     r"\b(?:link|tautan|situs|website)\b(?: \S+){0,6} (?:klaim|claim|aktivasi|activate|pencairan)",
+    # "klik bit.ly/... untuk mencairkan": a click that promises to pay out, activate or register aid
+    r"\b(?:klik|click|tap|kunjungi)\b(?: \S+){0,6} (?:untuk |buat |utk |agar |biar |to )?"
+    r"(?:mencairkan|cairkan|pencairan|klaim|claim|mengklaim|aktivasi|aktifkan|mengaktifkan|activate)\b",
     r"\b(?:menang|memenangkan|won|win|hadiah|undian)\b(?: \S+){0,3} (?:bansos|bantuan|aid|pkh|blt)",
 ]
 _SCAM_RE = re.compile("|".join(_SCAM_PATTERNS), re.IGNORECASE)
@@ -43,7 +46,15 @@ _OTHER_PERSON = (
     r"(?:ipar|mertua|tetangga|saudara|sepupu|paman|bibi|tante|keponakan|menantu|besan|teman|kenalan|orang lain"
     r"|warga lain|penerima lain|neighbou?r|friend|in-law|someone else)"
 )
+# Relatives and acquaintances who have records of their own ("saldo KKS adik saya", "desil pacar sy").
+_RELATIVE = (
+    r"(?:kakak|kak|adik|adek|abang|pakde|pakdhe|bude|budhe|om|paman|bibi|tante|sepupu|ipar|mertua|menantu|pacar"
+    r"|mantan|atasan|bos|majikan)"
+)
 _FISHING_PATTERNS = [
+    # a record of a relative named as theirs: "status bansos kakak saya", "desil keluarga pacar sy"
+    rf"\b(?:status|desil|data|nik|bansos|saldo|rekening|kks|atm)\b(?: \w+){{0,2}} {_RELATIVE}(?: \w+)? "
+    r"(?:saya|sy|aku|ku|gw|gue)\b",
     # "bansos ipar saya dapat berapa?", "tolong cek desil mertua saya": a lookup of another person's record
     rf"\b(?:status|desil|data|nik|bansos|bantuan|pkh|rekening|saldo)\b(?: \S+){{0,4}} {_OTHER_PERSON}\b"
     r"(?!.*\b(?:lapor\w*|melapor\w*|laporin\w*|pengaduan|adukan)\b)",
