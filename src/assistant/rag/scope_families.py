@@ -33,6 +33,8 @@ OUT_OF_SCOPE_FAMILIES: tuple[TaskFamily, ...] = (
         "saya sering pusing dan mual, sakit apa ya?",
         "obat penurun darah tinggi yang bagus apa?",
         "apakah anak saya kurang gizi? ini hasil timbangannya",
+        "hasil cek darah saya begini, apakah saya anemia?",
+        "ibu hamil boleh minum obat apa kalau sakit?",
     )),
     TaskFamily("jobs", (
         "syarat mendaftar menjadi anggota polisi apa saja?",
@@ -41,6 +43,8 @@ OUT_OF_SCOPE_FAMILIES: tuple[TaskFamily, ...] = (
         "tinggi badan minimal untuk masuk tentara berapa?",
         "kapan pendaftaran akademi militer dibuka?",
         "cara melamar kerja jadi PPPK guru",
+        "rekrutmen pegawai di puskesmas atau dinas sosial syaratnya apa?",
+        "ada lowongan jadi petugas atau pendamping di kantor pemerintah?",
     )),
     TaskFamily("finance", (
         "bunga pinjaman KUR di bank berapa persen?",
@@ -51,6 +55,7 @@ OUT_OF_SCOPE_FAMILIES: tuple[TaskFamily, ...] = (
         "cara membuka rekening tabungan dan deposito",
         "bagaimana melunasi utang pinjaman online?",
         "cicilan rumah KPR syaratnya apa?",
+        "asuransi kesehatan atau asuransi jiwa swasta untuk orang tua yang murah",
     )),
     TaskFamily("politics", (
         "partai mana yang sebaiknya saya pilih di pemilu?",
