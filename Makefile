@@ -35,6 +35,7 @@ eval-gate: setup
 	$(BIN)/assistant ingest
 	$(BIN)/assistant eval evals/core.jsonl --report out/eval --gate evals/thresholds.json
 	$(BIN)/assistant eval evals/test.jsonl --report out/eval-test --gate evals/thresholds_test.json
+	$(BIN)/assistant eval evals/test2.jsonl --report out/eval-test2 --gate evals/thresholds_test2.json
 
 bench: setup
 	$(BIN)/python bench/rag_bench.py
