@@ -41,14 +41,16 @@ _SCAM_PATTERNS = [
 ]
 _SCAM_RE = re.compile("|".join(_SCAM_PATTERNS), re.IGNORECASE)
 
+# Kin who usually keep a family card of their own: named by both person lists below.
+_OWN_CARD_KIN = r"ipar|mertua|sepupu|paman|bibi|tante|menantu"
 # People outside the asker's own household, whose records only they may see.
 _OTHER_PERSON = (
-    r"(?:ipar|mertua|tetangga|saudara|sepupu|paman|bibi|tante|keponakan|menantu|besan|teman|kenalan|orang lain"
+    rf"(?:{_OWN_CARD_KIN}|tetangga|saudara|keponakan|besan|teman|kenalan|orang lain"
     r"|warga lain|penerima lain|neighbou?r|friend|in-law|someone else)"
 )
 # Relatives and acquaintances who have records of their own ("saldo KKS adik saya", "desil pacar sy").
 _RELATIVE = (
-    r"(?:kakak|kak|adik|adek|abang|pakde|pakdhe|bude|budhe|om|paman|bibi|tante|sepupu|ipar|mertua|menantu|pacar"
+    rf"(?:{_OWN_CARD_KIN}|kakak|kak|adik|adek|abang|pakde|pakdhe|bude|budhe|om|pacar"
     r"|mantan|atasan|bos|majikan)"
 )
 _FISHING_PATTERNS = [
