@@ -7,7 +7,7 @@ import json
 import pytest
 
 from assistant.adapters.sql_registry import SqlRegistry
-from assistant.eligibility.engine import decide_pkh
+from assistant.eligibility.engine import decide_pkh, evaluate
 from assistant.eligibility.parameters import Parameters
 from assistant.models import Enrollment
 from assistant.registry.records import RecordError, household_from_dict, household_to_dict
@@ -86,3 +86,12 @@ def test_graduation_names_the_departure_date_and_the_component_it_ends():
     gone = evaluate_worklist("graduation", [family("2025-05-02")], region="3204", as_of=AS_OF, params=P)
     assert gone[0].due == AS_OF.isoformat()
     assert any("keluar dari keluarga per 2025-05-02" in e for e in gone[0].ending)
+
+
+def test_a_card_every_member_has_left_is_decided_not_an_error():
+    h = household(member("Oma Wati", 80, "P", "kepala_keluarga", left_on="2025-05-02"), desil=3)
+    decisions = {d.program: d for d in evaluate(h, AS_OF, P)}
+    assert {d.status for d in decisions.values() if d.program not in ("SEMBAKO", "PBI_JKN")} <= {
+        "not_eligible", "not_at_risk"}
+    assert "tidak ada lagi anggota" in decisions["BKL_SEKOLAH_LANSIA"].reasons[0].text
+    assert evaluate_worklist("data-gaps", [h], region="3204", as_of=AS_OF, params=P) == []

@@ -10,7 +10,7 @@ from assistant.adapters.registries import build_registry
 from assistant.adapters.registry_server import RegistryHttpServer
 from assistant.adapters.sql_registry import SqlRegistry
 from assistant.errors import InputError, RegistryUnavailableError
-from assistant.models import AuditEntry, Enrollment
+from assistant.models import AuditEntry, Enrollment, RegionFilter
 from tests.conftest import make_settings
 from tests.support.registry_fixtures import PG_URL, couple, household, member, postgres_schema
 
@@ -96,6 +96,32 @@ class TestRegistryContract:
         assert list(reg.iter_region("320402")) == [h for h in inside if h.region_code == "320402"]
         assert list(reg.iter_region("35")) == [] and reg.count_region("35") == 0
         assert reg.count_region("") == len(hs)
+
+    def test_stream_one_region_with_a_filter(self, backend):
+        reg, store = backend
+        pkh = (Enrollment("PKH", "aktif", "2023-01-01"),)
+        hs = [household(*couple(30)), household(*couple(31), enrollments=pkh), household(*couple(32), desil=7),
+              household(*couple(33), desil=None, enrollments=(Enrollment("PKH", "nonaktif", None),)),
+              household(*couple(34, pregnant=None), desil=9), household(*couple(35), toilet=None, enrollments=pkh),
+              household(*couple(36), desil=None, region="330101")]
+        reg.add_households(hs)
+        inside = sorted(hs[:-1], key=lambda h: (h.region_code, h.kk))
+        expected = {  # indexes into hs
+            RegionFilter(active_in="PKH"): {1, 5},
+            RegionFilter(not_active_in="PKH", max_desil=4): {0, 3},
+            RegionFilter(unrecorded=("desil", "toilet")): {3, 5},
+            RegionFilter(unrecorded=("members.pregnant", "drinking_water")): {4},
+            RegionFilter(active_in="PKH", unrecorded=("members.pregnant", "toilet")): {5},
+        }
+        for only, indexes in expected.items():
+            admitted = [h for h in inside if only.admits(h)]
+            assert {hs.index(h) for h in admitted} == indexes
+            got = list(reg.iter_region("3204", batch_size=1, only=only))
+            assert [h for h in got if only.admits(h)] == admitted and set(got) <= set(inside)
+            assert reg.count_region("3204", only=only) == len(got)
+            assert list(reg.iter_region("3204", batch_size=1, after=got[0].kk, only=only)) == got[1:]
+            if reg is store:  # the SQL registries apply the filter in the query
+                assert got == admitted
 
     def test_existing_kks(self, backend):
         reg, _ = backend

@@ -297,6 +297,51 @@ class Household:
     enrollments: tuple[Enrollment, ...] = ()
 
 
+HOUSEHOLD_FIELDS = ("desil", "drinking_water", "toilet")  # the household fields a RegionFilter can name
+MEMBER_FIELDS = ("birth_date", "sex", "relation", "pregnant", "school_level", "disability", "occupation")
+
+
+@dataclass(frozen=True, slots=True)
+class RegionFilter:
+    """Which households of a region a worklist could list, so a registry can skip the others in its query.
+
+    Every condition given must hold. A worklist builds it to rule out only households its rules would not
+    list, so a registry may apply it or ignore it: the rules still decide every household streamed.
+    """
+
+    active_in: str | None = None  # an enrollment in this program with status "aktif"
+    not_active_in: str | None = None  # no enrollment in this program with status "aktif"
+    max_desil: int | None = None  # desil at most this, or not recorded
+    # At least one of these is not recorded: a household field by name, or "members.<field>" for any
+    # member on the card (one who left included).
+    unrecorded: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        known = {*HOUSEHOLD_FIELDS, *(f"members.{name}" for name in MEMBER_FIELDS)}
+        unknown = sorted(set(self.unrecorded) - known)
+        if unknown:
+            raise ValueError(f"RegionFilter cannot name {unknown}; known fields: {sorted(known)}")
+
+    def admits(self, h: Household) -> bool:
+        """Whether ``h`` meets every condition (what a registry that applies the filter keeps)."""
+        if self.active_in is not None and not _active_in(h, self.active_in):
+            return False
+        if self.not_active_in is not None and _active_in(h, self.not_active_in):
+            return False
+        if self.max_desil is not None and h.desil is not None and h.desil > self.max_desil:
+            return False
+        if self.unrecorded:
+            own = [name for name in self.unrecorded if not name.startswith("members.")]
+            of_members = [name[8:] for name in self.unrecorded if name.startswith("members.")]
+            return any(getattr(h, name) is None for name in own) or any(
+                getattr(m, name) is None for m in h.members for name in of_members)
+        return True
+
+
+def _active_in(h: Household, program: str) -> bool:
+    return any(e.program == program and e.status == "aktif" for e in h.enrollments)
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
     """One explained step of a decision: plain Indonesian text plus where the rule is written."""

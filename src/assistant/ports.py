@@ -17,6 +17,7 @@ from assistant.models import (
     Household,
     IngestReport,
     JournalEntry,
+    RegionFilter,
     Reply,
     ScoredChunk,
 )
@@ -271,13 +272,15 @@ class Registry(Protocol):
         """Which of these family-card numbers the registry already holds (import reports added vs replaced)."""
         ...
 
-    def iter_region(self, region: str, batch_size: int = 1000, after: str = "") -> Iterator[Household]:
+    def iter_region(self, region: str, batch_size: int = 1000, after: str = "",
+                    only: RegionFilter | None = None) -> Iterator[Household]:
         """The households whose region code starts with ``region``, streamed page by page in (region code, KK)
-        order, resuming after the household with KK ``after`` (worklists)."""
+        order, resuming after the household with KK ``after`` (worklists). With ``only``, a registry may skip
+        the households it does not admit (every household it admits is streamed)."""
         ...
 
-    def count_region(self, region: str) -> int:
-        """How many households ``iter_region(region)`` yields (for progress bars)."""
+    def count_region(self, region: str, only: RegionFilter | None = None) -> int:
+        """How many households ``iter_region(region, only=only)`` yields (for progress bars)."""
         ...
 
     def record_audit(self, entry: AuditEntry) -> None: ...

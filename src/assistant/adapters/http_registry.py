@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from assistant.errors import InputError, RegistryUnavailableError
-from assistant.models import AuditEntry, Household
+from assistant.models import AuditEntry, Household, RegionFilter
 from assistant.registry.records import RecordError, household_from_dict, household_to_dict
 
 _UNAVAILABLE = "Layanan registri tidak dapat dihubungi. Coba lagi nanti."
@@ -76,7 +76,9 @@ class HttpRegistry:
             found.update(response.json()["existing"])
         return found
 
-    def iter_region(self, region: str, batch_size: int = 1000, after: str = "") -> Iterator[Household]:
+    def iter_region(self, region: str, batch_size: int = 1000, after: str = "",
+                    only: RegionFilter | None = None) -> Iterator[Household]:
+        """Every household of the region: the contract (v1) has no filter, and ``only`` may be ignored."""
         cursor: str | None = after
         while cursor is not None:
             response = self._call("GET", "/v1/households",
@@ -86,7 +88,7 @@ class HttpRegistry:
                 yield self._household(record)
             cursor = data.get("next_after")
 
-    def count_region(self, region: str) -> int:
+    def count_region(self, region: str, only: RegionFilter | None = None) -> int:
         return int(self._call("GET", "/v1/households/count", params={"region": region}).json()["count"])
 
     def record_audit(self, entry: AuditEntry) -> None:

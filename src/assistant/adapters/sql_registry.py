@@ -15,7 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from assistant.adapters.registry_tables import audit_log, enrollments, households, members
 from assistant.adapters.sql_store import hold_migration_lock, open_engine
 from assistant.errors import InputError, RegistryUnavailableError
-from assistant.models import AuditEntry, Enrollment, Household, Member
+from assistant.models import AuditEntry, Enrollment, Household, Member, RegionFilter
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -129,27 +129,31 @@ class SqlRegistry:
             yield from page
             last = kks[-1]
 
-    def iter_region(self, region: str, batch_size: int = 1000, after: str = "") -> Iterator[Household]:
-        """Households of a region (code prefix) in (region_code, kk) order, keyset-paged on the composite index."""
+    def iter_region(self, region: str, batch_size: int = 1000, after: str = "",
+                    only: RegionFilter | None = None) -> Iterator[Household]:
+        """Households of a region (code prefix) in (region_code, kk) order, keyset-paged on the composite index.
+
+        ``only`` is applied in the query (on the page's keys), so the households it rules out are never loaded.
+        """
         lo, hi = _prefix_range(region)
-        key = sa.tuple_(households.c.region_code, households.c.kk)
+        condition, params = _filter_sql(only)
+        key = sa.tuple_(_H.c.region_code, _H.c.kk)
         last: tuple[str, str] | None = None
         if after:
             with self.engine.connect() as conn:
                 code = conn.execute(sa.select(households.c.region_code).where(households.c.kk == after)).scalar()
             last = (code, after) if code is not None else (lo, after)
         while True:
-            query = sa.select(households.c.region_code, households.c.kk).where(
-                households.c.region_code >= lo, households.c.region_code < hi)
+            query = _region_query(sa.select(_H.c.region_code, _H.c.kk), lo, hi, condition, params)
             if last is not None:
                 query = query.where(key > sa.tuple_(sa.literal(last[0]), sa.literal(last[1])))
-            query = query.order_by(households.c.region_code, households.c.kk).limit(batch_size)
+            query = query.order_by(_H.c.region_code, _H.c.kk).limit(batch_size)
             try:
                 with self.engine.connect() as conn:
                     keys = conn.execute(query).all()
                     if not keys:
                         return
-                    page = self._load_keys(conn, lo, hi, keys)
+                    page = self._load_keys(conn, lo, hi, keys, condition, params)
             except OperationalError as exc:
                 raise RegistryUnavailableError("Registri sedang tidak dapat dihubungi. Coba lagi nanti.") from exc
             yield from page
@@ -163,10 +167,9 @@ class SqlRegistry:
                 found.update(conn.execute(sa.select(households.c.kk).where(households.c.kk.in_(part))).scalars())
         return found
 
-    def count_region(self, region: str) -> int:
+    def count_region(self, region: str, only: RegionFilter | None = None) -> int:
         lo, hi = _prefix_range(region)
-        query = sa.select(sa.func.count()).select_from(households).where(
-            households.c.region_code >= lo, households.c.region_code < hi)
+        query = _region_query(sa.select(sa.func.count()).select_from(_H), lo, hi, *_filter_sql(only))
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar() or 0)
 
@@ -226,19 +229,23 @@ class SqlRegistry:
         for i in range(0, len(niks), _CHUNK):
             conn.execute(members.delete().where(members.c.nik.in_(niks[i:i + _CHUNK])))
 
-    def _load_keys(self, conn: sa.Connection, lo: str, hi: str, keys: Sequence[Any]) -> list[Household]:
+    def _load_keys(self, conn: sa.Connection, lo: str, hi: str, keys: Sequence[Any], condition: str = "",
+                   condition_params: dict[str, Any] | None = None) -> list[Household]:
         """One region page (its keys from the (region_code, kk) index), read with the driver's cursor.
 
         PostgreSQL joins from the page's KKs as an array (``unnest``: primary-key and ``members.kk``
         index probes); given a row-value key range instead, its planner misjudges the page size and
-        hash-joins the whole enrollments table for every page. SQLite walks the index over the key range.
+        hash-joins the whole enrollments table for every page. SQLite walks the index over the key range,
+        testing the filter's ``condition`` again (the range also spans the households it ruled out).
         """
         if self.dialect == "postgresql":
             return self._page(conn, _PG_PAGE_MEMBERS, _PG_PAGE_ENROLLMENTS, {"kks": [k.kk for k in keys]})
         where = ("h.region_code >= :lo AND h.region_code < :hi "
                  "AND (h.region_code, h.kk) >= (:r0, :k0) AND (h.region_code, h.kk) <= (:r1, :k1)")
         params = {"lo": lo, "hi": hi, "r0": keys[0].region_code, "k0": keys[0].kk,
-                  "r1": keys[-1].region_code, "k1": keys[-1].kk}
+                  "r1": keys[-1].region_code, "k1": keys[-1].kk, **(condition_params or {})}
+        if condition:
+            where += f" AND {condition}"
         return self._page(conn, _PAGE_MEMBERS.format(where=where, order="h.region_code, h.kk"),
                           _PAGE_ENROLLMENTS.format(where=where, order="h.region_code, h.kk"), params)
 
@@ -309,6 +316,43 @@ def _assemble_rows(member_rows: Sequence[tuple], enrollment_rows: Sequence[tuple
 def _household_of(head: tuple, people: list[Member], enrollments_of: dict[str, list[Enrollment]]) -> Household:
     kk = head[0]
     return Household(kk, head[1], head[2], head[3], head[4], head[5], tuple(people), tuple(enrollments_of.get(kk, ())))
+
+
+_H = households.alias("h")  # region queries name the household "h", as the filter's SQL does
+
+
+def _region_query(query: sa.Select, lo: str, hi: str, condition: str, params: dict[str, Any]) -> sa.Select:
+    query = query.where(_H.c.region_code >= lo, _H.c.region_code < hi)
+    return query.where(sa.text(condition).bindparams(**params)) if condition else query
+
+
+def _filter_sql(only: RegionFilter | None) -> tuple[str, dict[str, Any]]:
+    """``only`` as one SQL condition on ``households h`` with named parameters (``("", {})``: every household).
+
+    Field names are interpolated: RegionFilter admits only the registry's own column names.
+    """
+    if only is None:
+        return "", {}
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    active = "EXISTS (SELECT 1 FROM enrollments fe WHERE fe.kk = h.kk AND fe.program = :{} AND fe.status = 'aktif')"
+    if only.active_in is not None:
+        parts.append(active.format("f_active_in"))
+        params["f_active_in"] = only.active_in
+    if only.not_active_in is not None:
+        parts.append("NOT " + active.format("f_not_active_in"))
+        params["f_not_active_in"] = only.not_active_in
+    if only.max_desil is not None:
+        parts.append("(h.desil IS NULL OR h.desil <= :f_max_desil)")
+        params["f_max_desil"] = only.max_desil
+    if only.unrecorded:
+        either = [f"h.{name} IS NULL" for name in only.unrecorded if not name.startswith("members.")]
+        of_members = [f"fm.{name.removeprefix('members.')} IS NULL" for name in only.unrecorded
+                      if name.startswith("members.")]
+        if of_members:
+            either.append(f"EXISTS (SELECT 1 FROM members fm WHERE fm.kk = h.kk AND ({' OR '.join(of_members)}))")
+        parts.append(f"({' OR '.join(either)})")
+    return (" AND ".join(parts), params) if parts else ("", {})
 
 
 def _prefix_range(region: str) -> tuple[str, str]:

@@ -58,9 +58,9 @@ def register(cli: click.Group) -> None:
         registry = build_registry(settings)
         try:
             access = WorklistAccess(registry, Parameters.load(settings.registry.eligibility_parameters))
-            total = registry.count_region(region)
-            stderr = sys.stderr
-            with click.progressbar(length=total, label=f"Membaca {total} keluarga", file=stderr, show_pos=True) as bar:
+            total = access.count(kind, region, as_of=as_of)
+            label = f"Memeriksa {total} dari {registry.count_region(region)} keluarga"
+            with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
                 done = 0
 
                 def advance(n: int) -> None:

@@ -36,6 +36,12 @@ PROGRAM_DOCS = {
     "ATENSI": "lansia-atensi", "TAMASYA": "daycare-tamasya", "SEMBAKO": "lainnya-sembako", "PBI_JKN": "lainnya-pbi-jkn",
 }
 PROGRAMS = tuple(PROGRAM_DOCS)
+# A decision is "unknown" only because one of these is not recorded (household fields, and "members.<field>"
+# of a member): no rule leaves a decision open for any other reason. Worklists of open decisions use it to
+# skip complete households in the registry query; tests/test_worklist_prefilter.py blanks fields at random
+# to keep it true when a rule changes.
+DECIDING_FIELDS = ("desil", "drinking_water", "toilet", "members.birth_date", "members.pregnant",
+                   "members.school_level", "members.disability", "members.occupation")
 Decider = Callable[[Household, date, Parameters], ProgramDecision]
 _MEMBER_INDEX = re.compile(r"members\[(\d+)\]")
 

@@ -30,6 +30,9 @@ def has_elderly_member(h: Household, on: date, p: Parameters) -> Check:
     unknown = tuple(field(i, "birth_date") for i, a in enumerate(ages) if a is None)
     if unknown:
         return Check(None, (Reason("lansia.bkl", "usia sebagian anggota belum tercatat", doc, None, min_age),), unknown)
+    if not ages:  # every member has left the family card
+        return Check(False, (Reason("lansia.bkl", "tidak ada lagi anggota yang tercatat di kartu keluarga", doc, None,
+                                    min_age),))
     oldest = max(a for a in ages if a is not None)
     return Check(False, (Reason("lansia.bkl", f"anggota tertua berusia {oldest} tahun, layanan lansia untuk usia "
                                 f"{min_age} tahun ke atas", doc, oldest, min_age),))

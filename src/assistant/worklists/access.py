@@ -24,7 +24,7 @@ from assistant.models import AuditEntry, Household
 from assistant.ports import Registry
 from assistant.privacy import mask_nik
 from assistant.registry.access import parse_as_of, today_in_jakarta
-from assistant.worklists.evaluate import evaluate_worklist
+from assistant.worklists.evaluate import evaluate_worklist, region_filter
 from assistant.worklists.rows import (
     CSV_COLUMNS,
     KIND_TITLES,
@@ -46,7 +46,7 @@ class Worklist:
     as_of: str
     within_months: int
     rows: tuple[WorklistRow, ...]
-    households_read: int
+    households_read: int  # the region's households: those the registry's query ruled out count as read
 
     def page(self, page: int, page_size: int) -> tuple[WorklistRow, ...]:
         start = (page - 1) * page_size
@@ -109,22 +109,22 @@ class WorklistAccess:
             hit = self._cache.get(key)
             if hit is not None and time.monotonic() - hit[0] < self._cache_seconds:
                 return hit[1]
-        read = 0
-
-        def counted(n: int) -> None:
-            nonlocal read
-            read = n
-            if progress is not None:
-                progress(n)
-
-        rows = evaluate_worklist(checked, self.registry.iter_region(region, batch_size=batch_size), region=region,
-                                 as_of=on, params=self.params, within_months=within_months, progress=counted)
-        result = Worklist(checked, region, on.isoformat(), within_months, tuple(rows), read)
+        # Only the households the rules could list are streamed; the rules still decide each one.
+        stream = self.registry.iter_region(region, batch_size=batch_size, only=region_filter(checked, on, self.params))
+        rows = evaluate_worklist(checked, stream, region=region, as_of=on, params=self.params,
+                                 within_months=within_months, progress=progress)
+        result = Worklist(checked, region, on.isoformat(), within_months, tuple(rows),
+                          self.registry.count_region(region))
         with self._lock:
             self._cache[key] = (time.monotonic(), result)
             while len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         return result
+
+    def count(self, kind: str, region: str, *, as_of: str | date | None = None) -> int:
+        """How many households :meth:`build` streams and evaluates (the length of its progress)."""
+        checked, region, on = check_kind(kind), check_region(region), parse_as_of(as_of, self._today)
+        return self.registry.count_region(region, only=region_filter(checked, on, self.params))
 
     def facilitator_worklist(self, *, actor: str, regions: Sequence[str], kind: str, region: str,
                              as_of: str | None = None, within_months: int = 3) -> Worklist:

@@ -6,7 +6,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
 
-from assistant.eligibility.engine import decide_krs, decide_others, decide_pkh, others_undecided
+from assistant.eligibility.engine import (
+    DECIDING_FIELDS,
+    decide_krs,
+    decide_others,
+    decide_pkh,
+    others_undecided,
+)
 from assistant.eligibility.facts import add_years, age_on, label, rupiah
 from assistant.eligibility.parameters import Parameters
 from assistant.eligibility.services import pbi_desil, sembako_desil
@@ -18,6 +24,7 @@ from assistant.models import (
     MissingField,
     ProgramDecision,
     Reason,
+    RegionFilter,
 )
 from assistant.privacy import mask_nik
 from assistant.worklists.rows import GapField, WorklistKind, WorklistRow
@@ -54,6 +61,21 @@ def evaluate_worklist(kind: WorklistKind, households: Iterable[Household], *, re
     if progress is not None:
         progress(seen)
     return rank(rows)
+
+
+def region_filter(kind: WorklistKind, on: date, p: Parameters) -> RegionFilter:
+    """The households a worklist could list, for the registry to skip the rest (a superset: the rules decide).
+
+    - ``krs-pkh``: not an active PKH recipient, desil within the PKH cut-off or not recorded (the row's own
+      first test);
+    - ``graduation``: an active PKH recipient (the row's own first test);
+    - ``data-gaps``: some field a decision can be left ``unknown`` for is not recorded (``DECIDING_FIELDS``).
+    """
+    if kind == "krs-pkh":
+        return RegionFilter(not_active_in="PKH", max_desil=p.value("pkh.max_desil", on))
+    if kind == "graduation":
+        return RegionFilter(active_in="PKH")
+    return RegionFilter(unrecorded=DECIDING_FIELDS)
 
 
 def rank(rows: list[WorklistRow]) -> list[WorklistRow]:
