@@ -73,3 +73,24 @@ def test_unknown_model_is_a_clear_error(tmp_path):
     with pytest.raises(ModelUnavailableError) as err:
         resolve_model("intfloat/multilingual-e5-small", tmp_path)  # nothing prepared in this folder
     assert "assistant models prepare" in err.value.message
+
+
+def test_a_question_and_its_clause_join_the_query_batcher(models_dir):
+    fresh = SentenceTransformerEmbedder(EmbeddingSettings(), models_dir)
+    texts = ["Anak saya kelas 3 SD, apakah dapat PKH?", "apakah dapat PKH"]
+    before = fresh.batcher.queries
+    batched = fresh.embed_queries(texts)
+    assert fresh.batcher.queries - before == 2  # through the batcher, not a pass of its own
+    direct = fresh._encode(texts, fresh.resolved.query_prompt, len(texts), split=False)
+    assert (batched * direct).sum(axis=1).min() > 0.99999
+
+
+def test_passes_cut_by_length_give_the_vectors_of_unpadded_passes(models_dir, embedder):
+    from assistant.adapters.onnx_export import OnnxEncoder
+
+    texts = [TEXTS[2], "PKH", "Berapa bantuan PKH untuk ibu hamil per tahun?", "apa itu DTSEN", TEXTS[2][:200]]
+    encoder = OnnxEncoder(embedder.resolved.onnx_dir(models_dir), threads=1)
+    grouped = encoder.encode(texts, "query: ")
+    singles = [encoder.encode([t], "query: ")[0] for t in texts]  # no padding at all
+    assert grouped.shape == (len(texts), 384)
+    assert min(float(grouped[i] @ singles[i]) for i in range(len(texts))) > 0.99999

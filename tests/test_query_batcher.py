@@ -145,3 +145,21 @@ def test_with_one_lane_the_next_batch_waits_for_the_running_pass():
     second.join(10)
     assert encoder.calls == [["pkh"], ["dtsen"]]
     assert set(results) == {"pkh", "dtsen"}
+
+
+def test_several_texts_of_one_caller_share_a_pass_and_keep_their_order():
+    encoder = RecordingEncoder()
+    batcher = QueryBatcher(encoder, max_wait_seconds=0)
+    texts = ["apakah dapat PKH", "pkh", "syarat daftar DTSEN"]
+    vectors = batcher.embed_many(texts)
+    assert [v.tolist() for v in vectors] == [[float(len(t)), float(sum(map(ord, t)))] for t in texts]
+    assert encoder.calls == [texts]
+
+
+def test_no_pass_holds_more_than_max_batch_queries():
+    encoder = RecordingEncoder()
+    batcher = QueryBatcher(encoder, max_batch=2, max_wait_seconds=0)
+    texts = [f"pertanyaan {i}" for i in range(5)]
+    vectors = batcher.embed_many(texts)
+    assert [v[0] for v in vectors] == [float(len(t)) for t in texts]
+    assert [len(c) for c in encoder.calls] == [2, 2, 1]

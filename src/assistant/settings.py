@@ -43,6 +43,13 @@ class EmbeddingSettings(BaseModel):
     batch_wait_ms: float = Field(
         2.0, ge=0, description="How long a query waits for concurrent ones to share a model pass (0: no batching)."
     )
+    query_batch_max: int = Field(
+        16, ge=1,
+        description=(
+            "Most query texts in one batch of a lane. A pass costs about the same per text from 4 texts up, "
+            "and smaller batches keep every lane busy under load (measured with bench/load_bench.py)."
+        ),
+    )
 
 
 class IndexSettings(BaseModel):

@@ -55,21 +55,32 @@ class QueryBatcher:
         self.batches = 0
         self.queries = 0
 
+    @property
+    def max_batch(self) -> int:
+        return self._max_batch
+
     def embed(self, text: str) -> np.ndarray:
-        slot = _Slot(text)
+        return self.embed_many([text])[0]
+
+    def embed_many(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """One vector per text; the texts join the pending batch together (a question and its clauses)."""
+        slots = [_Slot(text) for text in texts]
         with self._lock:
-            self._pending.append(slot)
+            self._pending.extend(slots)
             lead = not self._gathering and self._leaders < self._lanes
             if lead:
                 self._leaders += 1
                 self._gathering = True
         if lead:
             self._lead()
-        slot.done.wait()
-        if slot.error is not None:
-            raise slot.error
-        assert slot.vector is not None
-        return slot.vector
+        vectors = []
+        for slot in slots:
+            slot.done.wait()
+            if slot.error is not None:
+                raise slot.error
+            assert slot.vector is not None
+            vectors.append(slot.vector)
+        return vectors
 
     def _lead(self) -> None:
         """Gather and encode batches while work remains and no other leader is gathering it."""

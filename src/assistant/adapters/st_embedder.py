@@ -135,6 +135,7 @@ class SentenceTransformerEmbedder:
         # Each lane runs its own query batch; a batch is never split further (the other lane is busy).
         self.batcher = QueryBatcher(
             lambda texts: self._encode(texts, self.resolved.query_prompt, len(texts), split=False),
+            max_batch=settings.query_batch_max,
             max_wait_seconds=settings.batch_wait_ms / 1000,
             lanes=self._onnx.lanes if self._onnx is not None else 1,
         )
@@ -198,8 +199,10 @@ class SentenceTransformerEmbedder:
         out: list[np.ndarray | None] = [self.cache.get(key) for key in keys]
         missing = [i for i, v in enumerate(out) if v is None]
         if missing:
-            if len(missing) == 1 and self._settings.batch_wait_ms > 0:
-                fresh = self.batcher.embed(texts[missing[0]])[None, :]
+            if len(missing) <= self.batcher.max_batch and self._settings.batch_wait_ms > 0:
+                # a question and its clauses share the next batch with everyone else's (a pass of its
+                # own per request would leave the cores to one caller at a time)
+                fresh = np.stack(self.batcher.embed_many([texts[i] for i in missing]))
             else:
                 fresh = self._encode([texts[i] for i in missing], self.resolved.query_prompt, len(missing))
             self.stats["query_encodes"] += len(missing)
