@@ -145,3 +145,22 @@ def test_a_yes_no_answer_opens_with_its_stance() -> None:
     answer = answerer.answer("apakah bantuan PKH sekarang cair lewat dompet digital?", hits)
     assert answer.text.startswith("Kabar bantuan PKH cair lewat dompet digital adalah hoaks.")
     assert "bank pemerintah" in answer.text
+
+
+def test_a_money_question_opens_with_the_figure() -> None:
+    answerer, hits = _answerer_over_sections([
+        ("Nenek ikut PKH lansia", "Dalam satu keluarga penerima PKH lansia nenek dihitung satu orang saja. "
+         "Nenek penerima PKH lansia dapat bertanya ke pendamping."),
+        ("Besaran PKH lansia", "Bantuan PKH lansia untuk nenek adalah Rp2.400.000 per tahun."),
+    ])
+    answer = answerer.answer("nenek saya ikut PKH lansia, dapat berapa?", hits)
+    assert answer.text.startswith("Bantuan PKH lansia untuk nenek adalah Rp2.400.000")
+
+
+def test_a_question_of_how_many_that_is_not_about_money_keeps_its_order() -> None:
+    answerer, hits = _answerer_over_sections([
+        ("Umur menikah", "Umur ideal menikah untuk perempuan adalah 21 tahun menurut anjuran keluarga berencana."),
+        ("Besaran", "Bantuan untuk perempuan hamil adalah Rp3.000.000 per tahun."),
+    ])
+    answer = answerer.answer("umur ideal menikah untuk perempuan berapa?", hits)
+    assert answer.text.startswith("Umur ideal menikah")

@@ -49,6 +49,7 @@ _PEAK_FLOOR, _PEAK_SPAN = 0.045, 0.05  # the best sentence's lift turned into de
 _LIST_CAP = {"citizen": 6, "facilitator": 8}
 _NEAREST = 3  # corpus sentences closest to the question, added as candidates beyond the best chunks
 _STANCE_SHARE = 0.8  # a stance sentence this close to the best one's score opens a yes/no answer
+_MONEY_SHARE = 0.5  # a sentence stating the figure this close to the best one's score opens a money answer
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,23 @@ def _same_program_amounts(chosen: list[_Candidate]) -> list[_Candidate]:
         return chosen
     program = chosen[0].hit.chunk.program
     return [chosen[0], *(c for c in chosen[1:] if c.hit.chunk.program in ("", program) or not cues.states_money(c.text))]
+
+
+def _money_first(chosen: list[_Candidate], candidates: list[_Candidate]) -> list[_Candidate]:
+    """A question about how much money opens with a sentence that states the figure.
+
+    "nenek sy ikut PKH lansia, dpt brp tiap cair?" is answered by "Rp600.000 per tahap", not by who
+    counts as elderly; the figure leads when some retrieved sentence states it and is at least half as
+    relevant as the best. Without such a sentence the answer stays as it was chosen.
+    """
+    if not chosen or cues.states_money(chosen[0].text):
+        return chosen
+    top = max(c.score for c in chosen)
+    figures = [c for c in candidates if cues.states_money(c.text) and c.score >= _MONEY_SHARE * top]
+    if not figures:
+        return chosen
+    lead = max(figures, key=lambda c: c.score)
+    return [lead, *(c for c in chosen if c is not lead)][: max(len(chosen), 1)]
 
 
 def _asks_yes_no(shape: QuestionShape) -> bool:
@@ -312,7 +330,8 @@ class ExtractiveAnswerer:
             return self._compound(shape, candidates, limit), None
         chosen = self._select(candidates, limit)
         if shape.has(AMOUNT):
-            chosen = _same_program_amounts(chosen)
+            lead = _money_first(chosen, candidates) if cues.asks_money(question) else chosen
+            chosen = _same_program_amounts(lead)
         if _asks_yes_no(shape):
             chosen = _stance_first(chosen)
         cap = max(limit, _LIST_CAP.get(audience, limit))

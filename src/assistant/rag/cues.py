@@ -86,6 +86,17 @@ def takes_stance(sentence: str) -> bool:
     return bool(_STANCE.search(sentence))
 
 
+_MONEY_WORDS = re.compile(
+    r"\b(?:dapat|dapet|dpt|terima|diterima|menerima|cair|cairnya|besaran|nominal|uang|duit|rupiah|rp|bantuan"
+    r"|bantuannya|get|paid|receive|money)\b", re.I
+)
+
+
+def asks_money(question: str) -> bool:
+    """The question asks how much money (it names receiving or money: "dpt brp", "berapa bantuannya")."""
+    return bool(_MONEY_WORDS.search(question))
+
+
 def states_money(sentence: str) -> bool:
     """The sentence states an amount of money ("Rp900.000", "2,4 juta")."""
     return bool(_MONEY.search(sentence))

@@ -25,10 +25,12 @@ from assistant.models import (
 )
 from assistant.outage import Outage
 from assistant.ports import AnswerGenerator, Embedder, ProgressFactory, VectorIndex
+from assistant.rag import cues
 from assistant.rag.answer import DECLINE_TEXT, ExtractiveAnswerer
 from assistant.rag.cache import LruCache
 from assistant.rag.ingest import ingest
 from assistant.rag.llm_answer import GroundedLlmGenerator
+from assistant.rag.question_types import AMOUNT, question_shape
 from assistant.rag.retrieve import HybridRetriever
 from assistant.rag.scope import ScopeVerdict, SemanticScope, question_headings
 from assistant.rag.sentences import CorpusSentences, SentenceVectors
@@ -36,6 +38,8 @@ from assistant.rag.text import split_sentences
 from assistant.settings import AnswerSettings, RetrievalSettings
 
 _RECHECK_SECONDS = 5.0
+# Added to a money question whose passages state no figure (see RagKnowledgeBase.ask).
+_AMOUNT_EXPANSION = "besaran bantuan per tahap dan per tahun"
 # Fallbacks caused by the endpoint, not by the question: the next asker should get the model again.
 _TRANSIENT_REASONS = ("generation_", "breaker_open")
 
@@ -195,6 +199,15 @@ class RagKnowledgeBase:
             verdict = self.scope_verdict(question)
             # Audience shapes the answer, not the search: a facilitator may need a citizen FAQ passage.
             hits, degraded = retriever.search_status(question, k=self._retrieval.top_k, filters=filters)
+            if question_shape(question).has(AMOUNT) and cues.asks_money(question) and not any(
+                    cues.states_money(h.chunk.text) for h in hits):
+                # "nenek sy ikut PKH lansia, dpt brp?" finds passages about the elderly, none with a figure:
+                # the same question asked for the amount brings the passages that state it
+                more, _ = retriever.search_status(f"{question} {_AMOUNT_EXPANSION}", k=self._retrieval.top_k,
+                                                  filters=filters)
+                seen = {h.chunk.chunk_id for h in hits}
+                figures = [h for h in more if h.chunk.chunk_id not in seen and cues.states_money(h.chunk.text)]
+                hits = [*hits[:1], *figures[:2], *hits[1:]]
             if verdict is not None and verdict.family is not None:
                 # it asks for a task outside the assistant's role: decline, naming the task's family
                 answer = Answer(DECLINE_TEXT, True, (), 0.0, tuple(hits), meta={"out_of_scope": verdict.family})
