@@ -7,9 +7,10 @@
 Seeds like bench/registry_bench.py (SQLite in --data-dir, PostgreSQL schema ``worklist_bench``), picks
 the largest regency (4-digit region code) unless --region is given, and times, cold cache, the full
 path a facilitator's request takes: stream the region from the registry (keyset pages on the
-(region_code, kk) index) and evaluate every household into a ranked worklist. Also times the stream
-alone, so the database and the rules can be told apart, and each worklist as a ratio to it (robust on a
-shared machine), with the CPU seconds of this process and the load average. Prints figures; asserts nothing.
+(region_code, kk) index, only the households the worklist's filter admits) and evaluate every household
+streamed into a ranked worklist. Also times the whole region's stream alone, so the database and the rules
+can be told apart, and each worklist as a ratio to it (robust on a shared machine), with how many
+households it streamed, the CPU seconds of this process and the load average. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -89,7 +90,9 @@ def main() -> None:
             started, cpu = time.perf_counter(), time.process_time()
             result = access.build(kind, region, as_of=date.fromisoformat(args.as_of), batch_size=args.page)
             took, took_cpu = time.perf_counter() - started, time.process_time() - cpu
-            print(f"{name:9s} {kind:10s} {result.households_read:,} households -> {len(result.rows):,} rows in "
+            admitted = access.count(kind, region, as_of=args.as_of)
+            print(f"{name:9s} {kind:10s} {result.households_read:,} households ({admitted:,} streamed) -> "
+                  f"{len(result.rows):,} rows in "
                   f"{took:.2f} s = {result.households_read / took:,.0f} households/s "
                   f"(100,000 households: {100_000 / (result.households_read / took):.1f} s; "
                   f"{took / stream_s:.2f}x stream only; this process {took_cpu:.2f} s CPU)")

@@ -349,8 +349,8 @@ def _filter_sql(only: RegionFilter | None) -> tuple[str, dict[str, Any]]:
         either = [f"h.{name} IS NULL" for name in only.unrecorded if not name.startswith("members.")]
         of_members = [f"fm.{name.removeprefix('members.')} IS NULL" for name in only.unrecorded
                       if name.startswith("members.")]
-        if of_members:
-            either.append(f"EXISTS (SELECT 1 FROM members fm WHERE fm.kk = h.kk AND ({' OR '.join(of_members)}))")
+        if of_members:  # a count, not EXISTS: under an OR, PostgreSQL hashes an EXISTS by reading every member
+            either.append(f"(SELECT count(*) FROM members fm WHERE fm.kk = h.kk AND ({' OR '.join(of_members)})) > 0")
         parts.append(f"({' OR '.join(either)})")
     return (" AND ".join(parts), params) if parts else ("", {})
 

@@ -57,6 +57,7 @@ class Parameters:
         self._at: dict[tuple[str, date], Any] = {}  # values are immutable per (name, date): memoised
         self._disputed_in: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._variants: dict[tuple[str, str], Parameters] = {}  # with_value copies, each with its own memo
+        self._dates = tuple(sorted({start for param in params.values() for start, _ in param.values}))
 
     def value(self, name: str, on: date) -> Any:
         key = (name, on)
@@ -84,6 +85,10 @@ class Parameters:
             return self._params[name]
         except KeyError:
             raise ConfigurationError(f"Parameter kelayakan {name} tidak ada.") from None
+
+    def effective_dates(self) -> tuple[date, ...]:
+        """Every date a value takes effect on, of any parameter, in order (when a decision can change)."""
+        return self._dates
 
     def names(self) -> list[str]:
         return sorted(self._params)

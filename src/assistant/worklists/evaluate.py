@@ -148,10 +148,10 @@ def graduation_row(h: Household, on: date, p: Parameters, within_months: int = 3
                 break
             last = later
         if due is None and any(c.component == "ibu_hamil" for c in now.components):
-            after_birth = _without_pregnancy(h)
-            if decide_pkh(after_birth, end, p).status is S.NOT_ELIGIBLE:
+            after_birth = decide_pkh(_without_pregnancy(h), end, p)
+            if after_birth.status is S.NOT_ELIGIBLE:
                 ending = ("ibu hamil (setelah persalinan; tanggal perkiraan lahir tidak tercatat)",)
-                last = decide_pkh(after_birth, end, p)
+                last = after_birth
     if not ending:
         return None
     when_text = due.isoformat() if due else f"sebelum {end.isoformat()} (perkiraan)"
@@ -180,10 +180,7 @@ def _change_dates(h: Household, start: date, end: date, p: Parameters) -> list[d
             when = add_years(birth, years)
             if start < when <= end:
                 dates.add(when)
-    for name in p.names():
-        for effective, _ in p.get(name).values:
-            if start < effective <= end:
-                dates.add(effective)
+    dates.update(effective for effective in p.effective_dates() if start < effective <= end)
     return sorted(dates)
 
 
