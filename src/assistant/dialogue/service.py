@@ -26,7 +26,6 @@ from assistant.input_text import checked_text
 from assistant.models import Answer, Citation, DocumentInfo, Reply, ScoredChunk
 from assistant.ports import HouseholdLookup, KnowledgeBase, StateStore
 from assistant.privacy import KeyedHasher, has_nik_like, redact_nik
-from assistant.rag.scope_families import MISUSE
 
 logger = logging.getLogger("assistant.dialogue")
 
@@ -267,14 +266,12 @@ class ConversationService:
         follow_up = is_follow_up(text, previous)
         resolved = self._rewrite(text, previous) if follow_up and previous else text
         query = redact_nik(resolved)
-        answer = self._kb.ask(query, audience=audience)
+        answer = self._kb.ask(query, audience=audience) if not (c.scam or c.misconduct) else Answer("", True)
         extra = {"follow_up": follow_up, "scam_warning": c.scam, "offers_status_check": c.mixed,
                  "misconduct": c.misconduct, "injection_stripped": c.question is not None,
                  "degraded": answer.degraded}
-        family = answer.meta.get("out_of_scope")  # a task outside the assistant's role, by meaning
-        if (c.scam or c.misconduct) and family != MISUSE:
-            # answered from the scam and misuse guidance, whatever else the message mentions; a request
-            # to misuse the programs (writing a scam message, say) is declined below like any other task
+        if c.scam or c.misconduct:
+            # answered from the scam and misuse guidance, whatever else the message mentions
             answer = self._kb.ask(f"penipuan bansos {query}", audience=audience)
             extra["degraded"] = answer.degraded
             warning = self._texts.get("scam_warning" if c.scam else "misconduct_warning")
@@ -282,6 +279,7 @@ class ConversationService:
             suggestions: tuple[str, ...] = (self._texts.get("suggest_scam"), self._texts.get("suggest_schedule"),
                                             self._status_suggestion(role))
             return self._answered(answer, "\n\n".join(parts), False, suggestions, resolved, extra)
+        family = answer.meta.get("out_of_scope")  # a task outside the assistant's role, by meaning
         in_scope = has_domain_words(resolved) and family is None
         if not answer.refused and not in_scope and answer.confidence < self._off_topic_min_confidence:
             answer = Answer(text="", refused=True, confidence=answer.confidence, hits=answer.hits)

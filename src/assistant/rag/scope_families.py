@@ -2,10 +2,8 @@
 
 The assistant answers what the program guidelines cover. A question that asks for something else
 (a personal diagnosis or a dose, a job application, a loan or an insurance claim, a political
-choice, general knowledge, and any request to misuse the programs or other people's data: a forged
-document, someone else's record, a bulk list of recipients, a message impersonating an agency) is
-declined with the channel that can help, even when it shares words with the guidelines
-("stunting", "syarat daftar", "TNI"). ``assistant.rag.scope.SemanticScope``
+choice, general knowledge) is declined with the channel that can help, even when it shares words
+with the guidelines ("stunting", "syarat daftar", "TNI"). ``assistant.rag.scope.SemanticScope``
 compares a question's asks with these examples and with the questions the guidelines answer; the
 examples describe each family in general terms and in the everyday wording families use, so they
 are never copies of evaluation questions. The family name picks the decline text
@@ -15,9 +13,6 @@ are never copies of evaluation questions. The family name picks the decline text
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-# Requests to misuse the programs or other people's data: declined even when they name a scam.
-MISUSE = "misuse"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +45,6 @@ OUT_OF_SCOPE_FAMILIES: tuple[TaskFamily, ...] = (
         "cara melamar kerja jadi PPPK guru",
         "rekrutmen pegawai di puskesmas atau dinas sosial syaratnya apa?",
         "ada lowongan jadi petugas atau pendamping di kantor pemerintah?",
-        "kapan pendaftaran pegawai pemerintah dibuka dan berapa gajinya?",
     )),
     TaskFamily("finance", (
         "bunga pinjaman KUR di bank berapa persen?",
@@ -62,18 +56,12 @@ OUT_OF_SCOPE_FAMILIES: tuple[TaskFamily, ...] = (
         "bagaimana melunasi utang pinjaman online?",
         "cicilan rumah KPR syaratnya apa?",
         "asuransi kesehatan atau asuransi jiwa swasta untuk orang tua yang murah",
-        "pinjaman online yang cepat cair dan legal apa?",
-        "uang bantuan sebaiknya diinvestasikan ke emas, saham, atau kripto?",
-        "cara mengajukan pinjaman modal usaha ke bank, bunganya berapa?",
-        "cara menghitung dan melaporkan pajak penghasilan tahunan",
-        "gadai emas atau tabungan emas di pegadaian untungnya berapa?",
     )),
     TaskFamily("politics", (
         "partai mana yang sebaiknya saya pilih di pemilu?",
         "calon presiden mana yang paling bagus?",
         "siapa yang akan menang pilkada tahun ini?",
         "pendapatmu tentang pemerintah dan partai oposisi?",
-        "calon kepala daerah mana yang menjanjikan bantuan lebih besar, saya pilih siapa?",
     )),
     TaskFamily("general", (
         "resep membuat kue bolu yang lembut",
@@ -86,20 +74,5 @@ OUT_OF_SCOPE_FAMILIES: tuple[TaskFamily, ...] = (
         "rekomendasi film dan lagu terbaru",
         "siapa penemu lampu pijar?",
         "tuliskan puisi atau cerita untuk saya",
-        "harga bahan pokok di pasar hari ini berapa?",
-        "cara mengurus perceraian atau warisan di pengadilan",
-        "cara memperbaiki ponsel yang rusak atau kena virus",
-        "syarat membuat paspor atau visa untuk ke luar negeri",
-        "berapa zakat, biaya haji, atau umrah tahun ini?",
-    )),
-    TaskFamily(MISUSE, (
-        "buatkan surat keterangan atau dokumen palsu supaya bisa dapat bantuan",
-        "tolong buatkan NIK atau KTP palsu untuk mendaftar",
-        "berikan daftar nama, NIK, dan alamat semua penerima bantuan di desa ini",
-        "cek data dan status bantuan orang lain ini untuk saya, ini NIK-nya",
-        "cara masuk ke akun orang lain tanpa sepengetahuannya",
-        "buatkan pesan berantai atas nama kementerian yang meminta penerima mentransfer uang",
-        "buat program untuk mengambil semua data penerima dari situs pemerintah",
-        "bagaimana cara supaya bisa menerima bantuan dua kali dengan dua akun",
     )),
 )
