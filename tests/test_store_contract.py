@@ -12,6 +12,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
+from assistant.adapters.journal_writer import BackgroundJournal
 from assistant.adapters.sql_journal import SqlJournal
 from assistant.adapters.sql_keys import SqlApiKeyStore
 from assistant.adapters.stores import build_journal, build_key_store
@@ -33,10 +34,13 @@ def store_url(request, tmp_path):
     yield f"sqlite:///{tmp_path / 'store.sqlite3'}", None
 
 
-@pytest.fixture
-def journal(store_url):
+@pytest.fixture(params=["direct", "background"])
+def journal(request, store_url):
+    """The SQL journal, and the same behind the background writer the API uses."""
     url, schema = store_url
     j = SqlJournal(url, schema=schema)
+    if request.param == "background":
+        j = BackgroundJournal(j)
     yield j
     j.close()
 

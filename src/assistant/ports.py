@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -213,6 +213,17 @@ class Conversation(Protocol):
         ...
 
 
+@runtime_checkable
+class QuickReplies(Protocol):
+    """Optional capability of a Conversation: telling, before replying, that a reply needs no slow work.
+
+    The API then replies on its event loop instead of a worker thread (``ConversationService``).
+    """
+
+    def answers_at_once(self, *, user_id: str, role: str, text: str, audience: str | None = None,
+                        conversation_id: str | None = None) -> bool: ...
+
+
 class KnowledgeBase(Protocol):
     """Grounded retrieval and answering over the indexed guidelines (``assistant.rag.pipeline``)."""
 
@@ -227,6 +238,10 @@ class KnowledgeBase(Protocol):
 
         ``filters`` keys: "program" and/or "audience" (exact match on chunk metadata).
         """
+        ...
+
+    def answer_ready(self, question: str, audience: str = "citizen", filters: Mapping[str, Any] | None = None) -> bool:
+        """True when ``ask`` would answer at once from what it holds (no index or model work)."""
         ...
 
     def chunk(self, chunk_id: str) -> Chunk | None:

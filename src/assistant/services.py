@@ -133,6 +133,13 @@ class Services:
         return InMemoryStateStore()
 
     @cached_property
+    def local_state(self) -> bool:
+        """The state store lives in this process: reading or writing it never waits on a network."""
+        from assistant.adapters.state import InMemoryStateStore
+
+        return isinstance(self.state, InMemoryStateStore)
+
+    @cached_property
     def registry(self) -> Registry:
         from assistant.adapters.registries import build_registry
 
@@ -171,9 +178,11 @@ class Services:
 
     @cached_property
     def journal(self) -> Journal:
+        from assistant.adapters.journal_writer import BackgroundJournal
         from assistant.adapters.stores import build_journal
 
-        return build_journal(self.settings)
+        # replies do not wait for their row: one thread writes them in batches (reads wait for it)
+        return BackgroundJournal(build_journal(self.settings))
 
     @cached_property
     def key_store(self) -> KeyStore:

@@ -193,6 +193,9 @@ class FakeKnowledgeBase:
                       hits=tuple(hits))
 
 
+    def answer_ready(self, question: str, audience: str = "citizen", filters: Mapping[str, Any] | None = None) -> bool:
+        return False  # no answer cache: every ask is computed (and subclasses may make it slow)
+
     def chunk(self, chunk_id: str) -> Chunk | None:
         return next((c for c in self.chunks if c.chunk_id == chunk_id), None)
 

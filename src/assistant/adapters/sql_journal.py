@@ -6,6 +6,7 @@ Several API workers and hosts write to one PostgreSQL journal; exports read ever
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +17,16 @@ from assistant.dialogue.journal import RATINGS, JournalEntry
 from assistant.errors import InputError, StoreUnavailableError
 
 _UNAVAILABLE = "Log percakapan sedang tidak dapat dihubungi. Coba lagi nanti."
+
+
+def _row(entry: JournalEntry) -> dict[str, Any]:
+    return {
+        "answer_id": entry.answer_id, "conversation_id": entry.conversation_id, "user_hash": entry.user_hash,
+        "channel": entry.channel, "role": entry.role, "intent": entry.intent, "question": entry.question,
+        "resolved_question": entry.resolved_question, "answer": entry.answer, "refused": bool(entry.refused),
+        "doc_ids": json.dumps(list(entry.doc_ids)), "latency_ms": float(entry.latency_ms),
+        "created_at": entry.created_at, "generation": json.dumps(entry.generation, ensure_ascii=False),
+    }
 
 
 class SqlJournal:
@@ -37,16 +48,16 @@ class SqlJournal:
         self._order: sa.ColumnClause[Any] = sa.column("rowid" if self.engine.dialect.name == "sqlite" else "seq")
 
     def record(self, entry: JournalEntry) -> None:
-        row = {
-            "answer_id": entry.answer_id, "conversation_id": entry.conversation_id, "user_hash": entry.user_hash,
-            "channel": entry.channel, "role": entry.role, "intent": entry.intent, "question": entry.question,
-            "resolved_question": entry.resolved_question, "answer": entry.answer, "refused": bool(entry.refused),
-            "doc_ids": json.dumps(list(entry.doc_ids)), "latency_ms": float(entry.latency_ms),
-            "created_at": entry.created_at, "generation": json.dumps(entry.generation, ensure_ascii=False),
-        }
+        self.record_many([entry])
+
+    def record_many(self, entries: Sequence[JournalEntry]) -> None:
+        """Insert several rows in one transaction (the background writer's batches)."""
+        rows = [_row(entry) for entry in entries]
+        if not rows:
+            return
         try:
             with self.engine.begin() as conn:
-                conn.execute(interactions.insert(), row)
+                conn.execute(interactions.insert(), rows if len(rows) > 1 else rows[0])
         except UNAVAILABLE as exc:
             raise StoreUnavailableError(_UNAVAILABLE) from exc
 

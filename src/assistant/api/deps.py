@@ -2,7 +2,8 @@
 
 FastAPI runs every plain ``def`` dependency on its own hop to the thread pool. ``get_services`` only
 reads an attribute, so it is ``async`` (no hop), and the rate-limited principal is found and counted
-in one function (one hop, for the key store and the limiter, which may talk to Redis or a database).
+in one function: on the event loop for an anonymous caller counted in process, else on one hop (the key
+store and the limiter may talk to a database or Redis).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from starlette.concurrency import run_in_threadpool
 
 from assistant.api.errors import UnauthenticatedError
 from assistant.errors import AccessDeniedError
@@ -71,12 +73,22 @@ def get_principal(
     return principal
 
 
-def limited_principal(
+async def limited_principal(
     request: Request,
     x_api_key: Annotated[str | None, Header(description="API key (or use Authorization: Bearer).")] = None,
     authorization: Annotated[str | None, Header(description="Bearer <API key>.")] = None,
 ) -> Principal:
-    """The principal, after counting this request against its per-key or per-client limit."""
+    """The principal, after counting this request against its per-key or per-client limit.
+
+    An anonymous caller counted in the in-process state store costs a few microseconds and waits on
+    nothing: found on the event loop. A key (a database read) or a Redis count take a worker thread.
+    """
+    if x_api_key is None and authorization is None and request.app.state.services.local_state:
+        return _limited_principal(request, None, None)
+    return await run_in_threadpool(_limited_principal, request, x_api_key, authorization)
+
+
+def _limited_principal(request: Request, x_api_key: str | None, authorization: str | None) -> Principal:
     principal = get_principal(request, x_api_key, authorization)
     api = request.app.state.settings.api
     limiter = request.app.state.limiter

@@ -180,6 +180,35 @@ class ConversationService:
             latency_ms=latency_ms, extra={"audience": effective_audience, **outcome.extra},
         )
 
+    def answers_at_once(self, *, user_id: str, role: str, text: str, audience: str | None = None,
+                        conversation_id: str | None = None) -> bool:
+        """True when ``reply`` would do no slow work for this message, so a caller may run it on its event loop.
+
+        That is a program question (no scam or misconduct warning, not a follow-up to rewrite, no status
+        check under way) whose answer the knowledge base holds ready. Memory and the journal are still
+        written by ``reply``; whether the state store is in-process is for the caller to judge. Never raises:
+        anything unusual is simply not "at once".
+        """
+        try:
+            text = checked_text((text or "").strip())
+            if not text or role not in ROLES or self._memory.load_flow(user_id) is not None:
+                return False
+            c = classify(text)
+            if c.intent != Intent.PROGRAM_QUESTION or c.scam or c.misconduct:
+                return False
+            if conversation_id and has_nik_like(conversation_id):
+                conversation_id = self._hasher.digest("conversation", conversation_id)
+            memory = self._memory.load(user_id)
+            if memory is not None and conversation_id and conversation_id != memory.conversation_id:
+                memory = None  # reply() starts a new conversation: nothing to follow up on
+            question = c.question or text
+            previous = memory.last_question if memory is not None else None
+            if previous and is_follow_up(question, previous):
+                return False
+            return self._kb.answer_ready(redact_nik(question), resolve_audience(role, audience))
+        except Exception:  # noqa: BLE001 - reply() meets the same problem on a worker thread and reports it
+            return False
+
     def feedback(self, answer_id: str, rating: str, comment: str | None = None) -> None:
         """Store thumbs up/down (+ optional comment) on an answer; NotFoundError for an unknown id."""
         if rating not in RATINGS:

@@ -39,6 +39,11 @@ class LruCache(Generic[K, V]):
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
 
+    def __contains__(self, key: object) -> bool:
+        """Whether ``key`` is held (does not count as a use)."""
+        with self._lock:
+            return key in self._data
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()

@@ -61,6 +61,13 @@ def _with_regulations(answer: Answer, retriever: HybridRetriever) -> Answer:
     return replace(answer, citations=tuple(cited(c) for c in answer.citations)) if answer.citations else answer
 
 
+def _answer_key(retriever: HybridRetriever, question: str, audience: str, filters: Mapping[str, Any] | None) -> tuple:
+    return (
+        retriever.snapshot.name, audience, " ".join(question.lower().split()),
+        tuple(sorted((k, str(v)) for k, v in (filters or {}).items() if v)),
+    )
+
+
 class RagKnowledgeBase:
     """Implements ports.KnowledgeBase. Follows index switches made by other processes."""
 
@@ -188,10 +195,7 @@ class RagKnowledgeBase:
         if not question:
             raise InputError("Pertanyaan tidak boleh kosong.")
         retriever = self.retriever()
-        key = (
-            retriever.snapshot.name, audience, " ".join(question.lower().split()),
-            tuple(sorted((k, str(v)) for k, v in (filters or {}).items() if v)),
-        )
+        key = _answer_key(retriever, question, audience, filters)
         answer = self._answers.get(key)
         if answer is None:
             # judged first: the question and its asks are embedded in one model pass, and retrieval
@@ -218,6 +222,17 @@ class RagKnowledgeBase:
             elif not _transient(answer):
                 self._answers.put(key, answer)
         return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
+
+    def answer_ready(self, question: str, audience: str = "citizen", filters: Mapping[str, Any] | None = None) -> bool:
+        """True when ``ask`` would answer from the answer cache, touching neither the index nor the model."""
+        retriever = self._retriever
+        if retriever is None or time.monotonic() - self._checked_at >= _RECHECK_SECONDS:
+            return False  # ask() would look for a newer index generation first
+        try:
+            question = checked_text((question or "").strip())
+        except InputError:
+            return False
+        return bool(question) and _answer_key(retriever, question, audience, filters) in self._answers
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         retriever = self.retriever()

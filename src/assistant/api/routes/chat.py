@@ -10,10 +10,12 @@ import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from assistant.api.deps import CallerDep, ServicesDep
 from assistant.api.errors import PayloadTooLargeError, error_body, status_for
@@ -28,6 +30,7 @@ from assistant.api.schemas import (
 )
 from assistant.dialogue.service import resolve_audience
 from assistant.errors import AssistantError, NotFoundError
+from assistant.ports import QuickReplies
 from assistant.privacy import redact_nik
 from assistant.rag.streaming import DraftBuffer, streaming_to
 
@@ -61,7 +64,7 @@ def _sse(event: str, data: dict[str, Any]) -> str:
     ),
     responses={**_ERRORS, 200: {"content": {"text/event-stream": {}}}},
 )
-def chat(
+async def chat(
     body: ChatRequest,
     request: Request,
     caller: CallerDep,
@@ -73,10 +76,15 @@ def chat(
         raise PayloadTooLargeError(f"Pesan terlalu panjang (maksimal {api.max_message_chars} karakter).")
     raw_user = body.user_id or body.conversation_id
     conversation_id = body.conversation_id
+    # Work that waits on nothing runs right here on the event loop; the rest on a worker thread, so a
+    # popular question never queues for a thread behind the questions that need the model.
+    at_once = services.local_state
     if raw_user is None:
         raw_user = conversation_id = uuid.uuid4().hex
     else:
-        request.app.state.limiter.hit("user", f"{caller.namespace}:{raw_user}", api.anonymous_rate_per_minute)
+        count = partial(request.app.state.limiter.hit, "user", f"{caller.namespace}:{raw_user}",
+                        api.anonymous_rate_per_minute)
+        count() if at_once else await run_in_threadpool(count)
     user_id = f"{caller.namespace}:{raw_user}"
     channel = "web" if x_assistant_channel == "web" else "api"
     audience = resolve_audience(caller.role, body.audience)  # a citizen stays a citizen
@@ -96,10 +104,18 @@ def chat(
         )
         return ChatResponse.of(reply)
 
-    if not body.stream:
+    def answer_json() -> str:
         # Serialised here, once: returned as a model, FastAPI would validate it again on another
         # hop to the thread pool before serialising it (the schema still documents the route).
-        return Response(answer().model_dump_json(), media_type="application/json")
+        return answer().model_dump_json()
+
+    if not body.stream:
+        conversation = services.conversation
+        if at_once and isinstance(conversation, QuickReplies) and conversation.answers_at_once(
+            user_id=user_id, role=caller.role, text=body.message, audience=audience, conversation_id=conversation_id,
+        ):
+            return Response(answer_json(), media_type="application/json")  # e.g. a cached answer
+        return Response(await run_in_threadpool(answer_json), media_type="application/json")
     return StreamingResponse(
         _events(answer), media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
