@@ -16,6 +16,13 @@ Usage:
   python bench/load_bench.py --compare-cache     # second run with ASSISTANT_EMBEDDING__QUERY_CACHE_SIZE=0
   python bench/load_bench.py --url http://127.0.0.1:8000   # an already running server (loopback only)
   python bench/load_bench.py --soak 600 --no-limit   # 10-minute soak: resident memory of the server over time
+  python bench/load_bench.py --baseline /tmp/base --rounds 2   # another checkout first, alternating, with ratios
+  python bench/load_bench.py --compare-server-args "--workers 2" --compare-server-env \
+      ASSISTANT_REDIS_URL=redis://127.0.0.1:6379/0 --compare-server-env ASSISTANT_EMBEDDING__LANES=1   # 1 vs 2 workers
+
+On a machine shared with other work the rates follow the neighbours' load: compare setups within one run
+(``--baseline``, ``--compare-*``, ``--rounds``) and read the ``cpu/ans`` column, the server's CPU time per
+answer (every process of it), which moves much less.
 
 The soak mode starts its own loopback server, runs the popular/unique mix at ``--soak-clients`` for the
 given seconds (at most ``--soak-requests`` requests), samples the server's resident memory (VmRSS)
@@ -30,6 +37,7 @@ import asyncio
 import json
 import os
 import random
+import shlex
 import socket
 import subprocess
 import sys
@@ -179,10 +187,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(extra_env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen, str]:
+def start_server(extra_env: dict[str, str], log_path: Path, server_args: list[str] | None = None,
+                 tree: Path = REPO) -> tuple[subprocess.Popen, str]:
+    """``assistant serve`` from the checkout ``tree`` (its src/ first on the path) on a free loopback port."""
     port = free_port()
     env = {
         **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(tree / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]),
         # The bench is one client address with many users; lift the per-client limits for it.
         "ASSISTANT_API__ANONYMOUS_RATE_PER_MINUTE": "100000000",
         "ASSISTANT_API__KEY_RATE_PER_MINUTE": "100000000",
@@ -191,8 +202,9 @@ def start_server(extra_env: dict[str, str], log_path: Path) -> tuple[subprocess.
     }
     log = open(log_path, "w")  # noqa: SIM115 - the child writes to it until stopped
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+         *(server_args or [])],
+        cwd=tree, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 600  # first start may build the index
@@ -277,17 +289,24 @@ def embedding_limit(seconds: float = 6.0, batch: int = 32, seed: int = 99) -> tu
     return max(ways.values()), ways
 
 
-def bench(url: str, args: argparse.Namespace, label: str) -> list[dict[str, object]]:
+def bench(url: str, args: argparse.Namespace, label: str, pid: int | None = None,
+          round_no: int = 0) -> list[dict[str, object]]:
+    """Every level against ``url``; with the server's ``pid``, also its CPU time per answer (all its processes):
+    on a machine shared with other work the rates move with the neighbours' load, the CPU an answer costs
+    much less."""
     warm_up(url)
     rows = []
-    print(f"\n== {label}: {url}  ({args.requests} requests per level, unique share {args.unique_share:.0%})")
+    print(f"\n== {label}: {url}  ({args.requests} requests per level, unique share {args.unique_share:.0%}, "
+          f"load average {os.getloadavg()[0]:.1f})")
     print(f"{'clients':>7} {'req':>5} {'ans/s':>7} {'p50':>7} {'p95':>7} {'p99':>7}   "
-          f"{'popular p50/p95':>16} {'unique p50/p95':>16} {'unique/s':>8} {'/limit':>6}  errors")
+          f"{'popular p50/p95':>16} {'unique p50/p95':>16} {'unique/s':>8} {'/limit':>6} {'cpu/ans':>7}  errors")
     for level in args.levels:
+        cpu_before = cpu_seconds(pid) if pid else 0.0
         res = asyncio.run(run_level(url, level, args.requests, args.max_seconds, args.unique_share,
-                                    seed=args.seed + level))
+                                    seed=args.seed + level + 1000 * round_no))
         s = res.summary()
         s["label"] = label
+        s["server_cpu_ms_per_answer"] = round((cpu_seconds(pid) - cpu_before) * 1000 / res.ok, 2) if pid and res.ok else None
         unique_rate = len(res.latencies["unique"]) / res.seconds if res.seconds else 0.0
         s["unique_answers_per_s"] = round(unique_rate, 1)
         s["unique_to_limit"] = round(unique_rate / args.limit, 2) if args.limit else None
@@ -296,16 +315,54 @@ def bench(url: str, args: argparse.Namespace, label: str) -> list[dict[str, obje
         ratio = f"{s['unique_to_limit']:>6.2f}" if args.limit else f"{'-':>6}"
         print(f"{level:>7} {s['requests']:>5} {s['answers_per_s']:>7.1f} {lat['p50']:>7.1f} {lat['p95']:>7.1f} "
               f"{lat['p99']:>7.1f}   {pop['p50']:>7.1f}/{pop['p95']:<8.1f} {uni['p50']:>7.1f}/{uni['p95']:<8.1f}"
-              f" {unique_rate:>8.1f} {ratio}  {s['errors'] or 'none'}")
+              f" {unique_rate:>8.1f} {ratio} {s['server_cpu_ms_per_answer'] or '-':>7}  {s['errors'] or 'none'}")
     return rows
 
 
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants (the worker processes of ``serve --workers N``), from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(children.get(current, []))
+    return tree
+
+
 def rss_mb(pid: int) -> float:
-    """Resident memory of a process, from /proc (Linux)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise SystemExit(f"no VmRSS for process {pid}")
+    """Resident memory of a process and its worker processes, from /proc (Linux)."""
+    total, found = 0.0, False
+    for member in process_tree(pid):
+        try:
+            lines = Path(f"/proc/{member}/status").read_text().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+                found = True
+    if not found:
+        raise SystemExit(f"no VmRSS for process {pid}")
+    return total
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its worker processes so far, from /proc (Linux)."""
+    total = 0.0
+    for member in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def slope_mb_per_min(samples: list[tuple[float, float]]) -> float:
@@ -341,7 +398,7 @@ async def _soak_run(url: str, pid: int, args: argparse.Namespace) -> tuple[Level
 def soak(args: argparse.Namespace, extra_env: dict[str, str]) -> dict[str, object]:
     """Bounded soak on a loopback server this run starts: resident memory sampled while the mix runs."""
     log_path = Path(tempfile.mkdtemp(prefix="load-bench-soak-")) / "server.log"
-    proc, url = start_server(extra_env, log_path)
+    proc, url = start_server(extra_env, log_path, shlex.split(args.server_args))
     try:
         warm_up(url)
         print(f"\n== soak: {args.soak:.0f} s (at most {args.soak_requests} requests), {args.soak_clients} clients, "
@@ -369,15 +426,38 @@ def soak(args: argparse.Namespace, extra_env: dict[str, str]) -> dict[str, objec
     return figures
 
 
-def run_with_server(args: argparse.Namespace, label: str, extra_env: dict[str, str]) -> list[dict[str, object]]:
+def run_with_server(args: argparse.Namespace, label: str, extra_env: dict[str, str], server_args: list[str],
+                    tree: Path = REPO, round_no: int = 0) -> list[dict[str, object]]:
     log_path = Path(tempfile.mkdtemp(prefix="load-bench-")) / "server.log"
     started = time.perf_counter()
-    proc, url = start_server(extra_env, log_path)
+    proc, url = start_server(extra_env, log_path, server_args, tree)
     print(f"server ready in {time.perf_counter() - started:.1f} s (log: {log_path})")
     try:
-        return bench(url, args, label)
+        return bench(url, args, label, proc.pid, round_no)
     finally:
         stop_server(proc)
+
+
+def print_ratios(rows: list[dict[str, object]]) -> None:
+    """Medians of every setup over the rounds, and their ratios to the first setup, level by level."""
+    import statistics
+
+    setups = list(dict.fromkeys(str(r["label"]) for r in rows))
+    if len(setups) < 2 and len(rows) <= len({r["concurrency"] for r in rows}):
+        return
+    print("\n== medians over the rounds (ratio to the first setup)")
+    first: dict[object, tuple[float, float, float]] = {}
+    for setup in setups:
+        for level in dict.fromkeys(r["concurrency"] for r in rows):
+            mine = [r for r in rows if r["label"] == setup and r["concurrency"] == level]
+            rate = statistics.median(float(r["answers_per_s"]) for r in mine)  # type: ignore[arg-type]
+            p95 = statistics.median(float(r["latency_ms"]["p95"]) for r in mine)  # type: ignore[index]
+            cpus = [float(r["server_cpu_ms_per_answer"]) for r in mine if r.get("server_cpu_ms_per_answer")]
+            cpu = statistics.median(cpus) if cpus else float("nan")
+            base = first.setdefault(level, (rate, p95, cpu))
+            print(f"{setup[:48]:<48} {level:>3} clients: {rate:7.1f} answers/s (x{rate / base[0]:.2f}), "
+                  f"p95 {p95:7.1f} ms (x{p95 / base[1]:.2f}), {cpu:5.2f} ms CPU an answer (x{cpu / base[2]:.2f}), "
+                  f"{len(mine)} run(s)")
 
 
 def main() -> None:
@@ -390,8 +470,19 @@ def main() -> None:
     parser.add_argument("--url", help="Bench an already running server on loopback instead of starting one.")
     parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
                         help="Extra environment for the started server (repeatable).")
+    parser.add_argument("--server-args", default="", metavar="ARGS",
+                        help='Extra arguments for `assistant serve`, e.g. "--workers 2" (with ASSISTANT_REDIS_URL).')
     parser.add_argument("--compare-cache", action="store_true",
                         help="Run a second time with the query-embedding cache off.")
+    parser.add_argument("--compare-server-args", metavar="ARGS",
+                        help="Run a second setup with these `assistant serve` arguments instead (e.g. \"--workers 2\").")
+    parser.add_argument("--compare-server-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="Environment of that second setup, on top of --server-env (repeatable).")
+    parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
+                        help="Run the same load first on a server from this checkout of another revision "
+                             "(e.g. made with `git worktree add /tmp/base main`), then on this one.")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="Repeat the setups this many times, alternating, and print medians and ratios.")
     parser.add_argument("--json", type=Path, help="Also write the figures to this JSON file.")
     parser.add_argument("--no-limit", action="store_true", help="Skip measuring the embedding limit first.")
     parser.add_argument("--soak", type=float, metavar="SECONDS",
@@ -418,9 +509,22 @@ def main() -> None:
         rows += bench(args.url.rstrip("/"), args, "running server")
     else:
         extra = dict(item.split("=", 1) for item in args.server_env)
-        rows += run_with_server(args, "default settings" + (f" + {extra}" if extra else ""), extra)
+        serve_args = shlex.split(args.server_args)
+        label = "this checkout" + (f" + {extra}" if extra else "") + (f" {args.server_args}" if serve_args else "")
+        setups: list[tuple[str, dict[str, str], list[str], Path]] = [(label, extra, serve_args, REPO)]
+        if args.baseline:
+            setups.insert(0, (f"baseline {args.baseline}" + (f" + {extra}" if extra else ""), extra, serve_args,
+                              args.baseline.resolve()))
         if args.compare_cache:
-            rows += run_with_server(args, "query cache off", {**extra, "ASSISTANT_EMBEDDING__QUERY_CACHE_SIZE": "0"})
+            setups.append(("query cache off", {**extra, "ASSISTANT_EMBEDDING__QUERY_CACHE_SIZE": "0"}, serve_args, REPO))
+        if args.compare_server_args is not None or args.compare_server_env:
+            other_env = {**extra, **dict(item.split("=", 1) for item in args.compare_server_env)}
+            other_args = shlex.split(args.compare_server_args or "")
+            setups.append((f"{args.compare_server_args or ''} {other_env}".strip(), other_env, other_args, REPO))
+        for round_no in range(args.rounds):
+            for setup_label, env, serve, tree in setups:
+                rows += run_with_server(args, setup_label, env, serve, tree, round_no)
+        print_ratios(rows)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(rows, indent=2))
