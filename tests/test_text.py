@@ -158,3 +158,14 @@ def test_split_sentences_list_items_and_markdown() -> None:
         "Komponen | Besaran",
         "Ibu hamil | Rp750.000",
     ]
+
+
+def test_tokens_are_computed_once_and_a_caller_cannot_change_them_for_the_next():
+    from assistant.rag.text import _tokenize
+
+    question = "Berapa bantuan PKH untuk anak SD di Garut RT 3/7?"
+    first = tokenize(question)
+    hits = _tokenize.cache_info().hits
+    first.append("rusak")  # a caller's own list
+    assert tokenize(question) == first[:-1]
+    assert _tokenize.cache_info().hits == hits + 1

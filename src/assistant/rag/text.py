@@ -214,6 +214,7 @@ def warm_up() -> None:
     """Load the stop words and the Sastrawi dictionary now (about 25 ms) instead of on the first query."""
     stop_words()
     stem.cache_clear()
+    _tokenize.cache_clear()
     stem("bantuan")
 
 
@@ -227,6 +228,12 @@ def stem(word: str) -> str:
 
 def tokenize(text: str) -> list[str]:
     """Normalise, drop stop words and single letters, and stem: the BM25 view of a text."""
+    return list(_tokenize(text))
+
+
+@lru_cache(maxsize=4096)
+def _tokenize(text: str) -> tuple[str, ...]:
+    # One question is tokenised by retrieval, by the answerer and by its term weighting: done once.
     stops = stop_words()
     tokens: list[str] = []
     for word in normalize(text).split():
@@ -235,7 +242,7 @@ def tokenize(text: str) -> list[str]:
         stemmed = stem(word)
         if stemmed and stemmed not in stops:
             tokens.append(stemmed)
-    return tokens
+    return tuple(tokens)
 
 
 # --------------------------------------------------------------------------- sentences
