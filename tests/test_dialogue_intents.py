@@ -111,26 +111,6 @@ def test_self_contained_questions_are_not_rewritten(text: str) -> None:
     assert not is_follow_up(text, PREVIOUS)
 
 
-@pytest.mark.parametrize(
-    ("follow_up", "previous", "expected"),
-    [
-        # the previous message only told its context: the two are read together
-        ("dpt brp tiap cair?", "nenek sy ikut pkh lansia", "nenek sy ikut pkh lansia, dpt brp tiap cair?"),
-        ("NIK sy ganti gk nanti?", "sy mau pindah ke kalimantan.", "sy mau pindah ke kalimantan, NIK sy ganti gk nanti?"),
-        # no program named, after a question about one: the same program and target group
-        ("anak sy kls 3, dpt brp setaun?", "pkh anak SD ada ya?", "anak sy kls 3 dpt brp setaun PKH untuk anak SD?"),
-    ],
-)
-def test_follow_ups_read_with_their_context(follow_up: str, previous: str, expected: str) -> None:
-    assert is_follow_up(follow_up, previous)
-    assert rewrite_follow_up(follow_up, previous) == expected
-
-
-def test_a_new_question_naming_its_own_program_or_off_topic_is_not_a_follow_up() -> None:
-    assert not is_follow_up("syarat daftar DTSEN apa saja?", "pkh anak SD ada ya?")
-    assert not is_follow_up("ada resep bubur bayi yang enak?", "pkh anak SD ada ya?")
-
-
 def test_no_follow_up_without_a_previous_question() -> None:
     assert not is_follow_up("kalau untuk anak SMA?", None)
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from assistant.dialogue import safety
 from assistant.privacy import extract_nik
-from assistant.rag.scope import DOMAIN_RE, asks_something, mentions_domain, names_program
+from assistant.rag.scope import DOMAIN_RE, mentions_domain
 
 
 class Intent(StrEnum):
@@ -167,8 +167,6 @@ def _find_entities(norm: str) -> list[_Span]:
     return sorted(spans, key=lambda s: s.start)
 
 
-# Longer messages carry their own topic; a follow-up is short.
-_LONGEST_FOLLOW_UP = 14
 _QUESTION_PARTICLES = {"tidak", "apa", "berapa", "kapan", "mana", "dimana", "siapa", "bagaimana", "kenapa", "ya"}
 
 
@@ -178,13 +176,7 @@ def is_follow_up(text: str, previous_question: str | None) -> bool:
         return False
     norm = fold_message(text)
     words = norm.split()
-    if not words or len(words) > _LONGEST_FOLLOW_UP:
-        return False
-    if not asks_something(previous_question):
-        return True  # the previous message only told its context ("nenek sy ikut PKH lansia"): read them together
-    if names_program(previous_question) and not names_program(norm) and not _OFF_TOPIC_RE.search(norm):
-        return True  # "anak sy kls 3, dpt brp setaun?" after a PKH question: the same program
-    if len(words) > 8:
+    if not words or len(words) > 8:
         return False
     starts_with_connector = bool(_CONNECTOR_RE.match(norm))
     rest = _CONNECTOR_RE.sub("", norm)
@@ -216,8 +208,6 @@ def rewrite_follow_up(text: str, previous_question: str) -> str:
     - A new aspect ("terus syaratnya apa?"): keep the new words and carry over the previous
       question's program and target group.
     """
-    if not asks_something(previous_question):
-        return f"{previous_question.strip().rstrip('.,')}, {text.strip()}"
     norm = _CONNECTOR_RE.sub("", fold_message(text)).strip()
     new_entities = _find_entities(norm)
     body = _FILLER_RE.sub(" ", _strip_spans(norm, new_entities))

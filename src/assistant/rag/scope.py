@@ -69,11 +69,6 @@ _ASK_RE = re.compile(
 _CLAUSE_SPLIT = re.compile(r"[,.?!;:\n]+")
 
 
-def asks_something(text: str) -> bool:
-    """True when some clause of the text asks or requests something ("nenek sy ikut pkh" only tells)."""
-    return "?" in text or any(_ASK_RE.search(c.strip()) for c in _CLAUSE_SPLIT.split(text))
-
-
 def asks(question: str) -> list[str]:
     """What a question asks: the whole question, then each clause that asks or requests something.
 
