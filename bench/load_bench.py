@@ -289,6 +289,15 @@ def embedding_limit(seconds: float = 6.0, batch: int = 32, seed: int = 99) -> tu
     return max(ways.values()), ways
 
 
+def texts_per_unique_question(samples: int = 2000, seed: int = 99) -> float:
+    """How many texts the service embeds for one never-seen question of this bench: the question, and
+    each of its asking clauses the scope check judges separately (``assistant.rag.scope.asks``)."""
+    from assistant.rag.scope import asks
+
+    stream = question_stream(random.Random(seed), 1.0)
+    return sum(len(asks(next(stream)[1])) for _ in range(samples)) / samples
+
+
 def bench(url: str, args: argparse.Namespace, label: str, pid: int | None = None,
           round_no: int = 0) -> list[dict[str, object]]:
     """Every level against ``url``; with the server's ``pid``, also its CPU time per answer (all its processes):
@@ -499,6 +508,10 @@ def main() -> None:
         shown = ", ".join(f"{name} {rate:.1f}" for name, rate in ways.items())
         print(f"embedding limit: {args.limit:.1f} unique queries/s (model pass alone, batches of 32, "
               f"{os.cpu_count()} cores, best of: {shown}); the last columns compare the unique-answer rate with it")
+        texts = texts_per_unique_question()
+        print(f"a unique question here is {texts:.2f} query texts to embed (the scope check embeds each asking "
+              f"clause too): unique answers can reach about {texts and 1 / texts:.2f} of the limit "
+              f"(a little more, as clauses are shorter than questions)")
 
     rows: list[dict[str, object]] = []
     if args.soak:
