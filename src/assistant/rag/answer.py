@@ -103,6 +103,20 @@ def _same_program_amounts(chosen: list[_Candidate]) -> list[_Candidate]:
     return [chosen[0], *(c for c in chosen[1:] if c.hit.chunk.program in ("", program) or not cues.states_money(c.text))]
 
 
+def _lead_with(chosen: list[_Candidate], pool: list[_Candidate], has_form: Callable[[str], bool],
+               share: float) -> list[_Candidate]:
+    """Open with the best sentence of ``pool`` that has the asked-for form, when it is at least ``share``
+    as relevant as the best chosen one; the answer keeps its length."""
+    if not chosen or has_form(chosen[0].text):
+        return chosen
+    top = max(c.score for c in chosen)
+    fitting = [c for c in pool if has_form(c.text) and c.score >= share * top]
+    if not fitting:
+        return chosen
+    lead = max(fitting, key=lambda c: c.score)
+    return [lead, *(c for c in chosen if c is not lead)][: len(chosen)]
+
+
 def _money_first(chosen: list[_Candidate], candidates: list[_Candidate]) -> list[_Candidate]:
     """A question about how much money opens with a sentence that states the figure.
 
@@ -110,14 +124,7 @@ def _money_first(chosen: list[_Candidate], candidates: list[_Candidate]) -> list
     counts as elderly; the figure leads when some retrieved sentence states it and is at least half as
     relevant as the best. Without such a sentence the answer stays as it was chosen.
     """
-    if not chosen or cues.states_money(chosen[0].text):
-        return chosen
-    top = max(c.score for c in chosen)
-    figures = [c for c in candidates if cues.states_money(c.text) and c.score >= _MONEY_SHARE * top]
-    if not figures:
-        return chosen
-    lead = max(figures, key=lambda c: c.score)
-    return [lead, *(c for c in chosen if c is not lead)][: max(len(chosen), 1)]
+    return _lead_with(chosen, candidates, cues.states_money, _MONEY_SHARE)
 
 
 def _asks_yes_no(shape: QuestionShape) -> bool:
@@ -131,14 +138,7 @@ def _stance_first(chosen: list[_Candidate]) -> list[_Candidate]:
     The guidelines often state the rule first and the stance after it; a family reading one line
     should read the stance. It moves up only when it is nearly as relevant as the best.
     """
-    if len(chosen) < 2 or cues.takes_stance(chosen[0].text):
-        return chosen
-    top = max(c.score for c in chosen)
-    stances = [c for c in chosen if cues.takes_stance(c.text) and c.score >= _STANCE_SHARE * top]
-    if not stances:
-        return chosen
-    lead = max(stances, key=lambda c: c.score)
-    return [lead, *(c for c in chosen if c is not lead)]
+    return _lead_with(chosen, chosen, cues.takes_stance, _STANCE_SHARE)
 
 
 class ExtractiveAnswerer:
