@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 
 import pytest
 
+from assistant.adapters.http_registry import HttpRegistry
+from assistant.adapters.registry_server import RegistryHttpServer
 from assistant.adapters.sql_registry import SqlRegistry
 from assistant.eligibility.engine import DECIDING_FIELDS, evaluate
 from assistant.eligibility.parameters import Parameters
 from assistant.models import DecisionStatus, Household, Member, RegionFilter
+from assistant.ports import Registry
 from assistant.registry.seed import generate
 from assistant.worklists.access import WorklistAccess
 from assistant.worklists.evaluate import evaluate_worklist, region_filter
@@ -36,7 +41,9 @@ def blanked(h: Household, rng: random.Random) -> Household:
 def _blank_member(m: Member, rng: random.Random) -> Member:
     fields: dict[str, object] = {name: None for name in _MEMBER_BLANKS if rng.random() < 0.08}
     if rng.random() < 0.05:
-        fields["left_on"] = rng.choice(("2025-03-01", "2025-08-15", "2025-12-01"))
+        left_on = rng.choice(("2025-03-01", "2025-08-15", "2025-12-01"))
+        if m.birth_date is None or left_on >= m.birth_date:  # a valid record (the HTTP registry checks it)
+            fields["left_on"] = left_on
     return replace(m, **fields)
 
 
@@ -75,12 +82,16 @@ def test_the_region_filter_keeps_every_household_a_worklist_lists(kind, househol
         assert len(admitted) < len(households) * 0.6  # the filter is worth applying
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres), "http"])
 def registry(request, tmp_path, households):
-    if request.param == "sqlite":
+    if request.param != "postgres":
         reg = SqlRegistry.sqlite(tmp_path / "r.sqlite3")
         reg.add_households(households)
-        yield reg
+        if request.param == "sqlite":
+            yield reg
+        else:
+            with _served(reg) as client:
+                yield client
         reg.close()
         return
     with postgres_schema() as schema:
@@ -99,3 +110,44 @@ def test_the_prefiltered_worklist_equals_the_full_stream_s(registry):
             assert [r.to_dict() for r in built.rows] == [r.to_dict() for r in full] and full
             assert built.households_read == registry.count_region("32")
             assert access.count(kind, "32", as_of=on) < built.households_read
+
+
+class _IgnoresFilter:
+    """A registry behind a server written before the filter parameters: every region stream is whole."""
+
+    def __init__(self, store: SqlRegistry) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def iter_region(self, region, batch_size=1000, after="", only=None):
+        return self._store.iter_region(region, batch_size=batch_size, after=after)
+
+    def count_region(self, region, only=None):
+        return self._store.count_region(region)
+
+
+@contextmanager
+def _served(store: Registry) -> Iterator[HttpRegistry]:
+    server = RegistryHttpServer(store).start()
+    client = HttpRegistry(server.url)
+    try:
+        yield client
+    finally:
+        client.close()
+        server.stop()
+
+
+def test_a_server_ignoring_the_filter_still_gives_the_same_worklists(tmp_path, households):
+    store = SqlRegistry.sqlite(tmp_path / "r.sqlite3")
+    store.add_households(households)
+    with _served(_IgnoresFilter(store)) as old, _served(store) as new:
+        for kind in KINDS:
+            on = DATES[-1]
+            whole = WorklistAccess(old, P, cache_seconds=0).build(kind, "32", as_of=on, batch_size=500)
+            filtered = WorklistAccess(new, P, cache_seconds=0).build(kind, "32", as_of=on, batch_size=500)
+            assert [r.to_dict() for r in whole.rows] == [r.to_dict() for r in filtered.rows] and whole.rows
+            assert WorklistAccess(old, P).count(kind, "32", as_of=on) == store.count_region("32")
+            assert WorklistAccess(new, P).count(kind, "32", as_of=on) < store.count_region("32")
+    store.close()

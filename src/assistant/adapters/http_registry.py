@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from assistant.adapters.region_filter_query import filter_params
 from assistant.errors import InputError, RegistryUnavailableError
 from assistant.models import AuditEntry, Household, RegionFilter
 from assistant.registry.records import RecordError, household_from_dict, household_to_dict
@@ -78,18 +79,24 @@ class HttpRegistry:
 
     def iter_region(self, region: str, batch_size: int = 1000, after: str = "",
                     only: RegionFilter | None = None) -> Iterator[Household]:
-        """Every household of the region: the contract (v1) has no filter, and ``only`` may be ignored."""
+        """The region's households, ``only`` sent as query parameters.
+
+        A server predating the filter parameters ignores them and streams the whole region; callers decide
+        every household they get anyway (see ``RegionFilter``).
+        """
         cursor: str | None = after
+        only_params = filter_params(only)
         while cursor is not None:
-            response = self._call("GET", "/v1/households",
-                                  params={"region": region, "after": cursor, "limit": min(batch_size, 1000)})
+            response = self._call("GET", "/v1/households", params={
+                "region": region, "after": cursor, "limit": min(batch_size, 1000), **only_params})
             data = response.json()
             for record in data.get("households", []):
                 yield self._household(record)
             cursor = data.get("next_after")
 
     def count_region(self, region: str, only: RegionFilter | None = None) -> int:
-        return int(self._call("GET", "/v1/households/count", params={"region": region}).json()["count"])
+        params = {"region": region, **filter_params(only)}
+        return int(self._call("GET", "/v1/households/count", params=params).json()["count"])
 
     def record_audit(self, entry: AuditEntry) -> None:
         body = {"actor": entry.actor, "role": entry.role, "nik_masked": entry.nik_masked,

@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from assistant.adapters.region_filter_query import filter_from_query
 from assistant.errors import AssistantError, InputError
 from assistant.models import AuditEntry
 from assistant.ports import Registry
@@ -60,8 +61,12 @@ def _handler(registry: Registry, token: str | None) -> type[BaseHTTPRequestHandl
             region = query.get("region", [""])[0]
             if region and not region.isdigit():
                 return self._send(422, {"error": "invalid_region"})
+            try:
+                only = filter_from_query(query)
+            except ValueError:
+                return self._send(422, {"error": "invalid_filter"})
             if url.path == "/v1/households/count":
-                return self._send(200, {"count": registry.count_region(region)})
+                return self._send(200, {"count": registry.count_region(region, only=only)})
             if url.path != "/v1/households":
                 return self._send(404, {"error": "no_route"})
             after = query.get("after", [""])[0]
@@ -70,9 +75,9 @@ def _handler(registry: Registry, token: str | None) -> type[BaseHTTPRequestHandl
             except ValueError:
                 return self._send(422, {"error": "invalid_limit"})
             page = []
-            if region:
+            if region or only is not None:
                 # region pages: the cursor is the last KK; the region's stream is in (region_code, kk) order
-                for h in registry.iter_region(region, batch_size=limit + 1, after=after):
+                for h in registry.iter_region(region, batch_size=limit + 1, after=after, only=only):
                     page.append(household_to_dict(h))
                     if len(page) > limit:
                         break
