@@ -9,6 +9,7 @@ import time
 from assistant.adapters.journal_writer import BackgroundJournal
 from assistant.adapters.sql_journal import SqlJournal
 from assistant.dialogue.journal import JournalEntry
+from tests.support.waiting import wait_until
 
 
 def entry(answer_id: str, user: str = "u1") -> JournalEntry:
@@ -43,13 +44,6 @@ class GatedJournal:
 
     def __getattr__(self, name):
         return getattr(self.inner, name)
-
-
-def wait_until(condition, seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.001)
-    return condition()
 
 
 def test_record_returns_before_the_row_is_written_and_reads_wait_for_it():

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from assistant.adapters.query_batcher import QueryBatcher
+from tests.support.waiting import wait_until
 
 
 class RecordingEncoder:
@@ -47,9 +48,8 @@ def test_concurrent_callers_share_passes_and_get_their_own_vectors():
     threads = [threading.Thread(target=ask, args=(t,)) for t in texts]
     for thread in threads:
         thread.start()
-    deadline = time.monotonic() + 10
-    while len(encoder.entered) + len(batcher._pending) < len(texts) and time.monotonic() < deadline:
-        time.sleep(0.001)  # the first pass is held until every caller has queued
+    # the first pass is held until every caller has queued
+    wait_until(lambda: len(encoder.entered) + len(batcher._pending) >= len(texts))
     gate.set()
     for thread in threads:
         thread.join(10)
@@ -106,22 +106,15 @@ def _ask_in_thread(batcher: QueryBatcher, text: str, results: dict[str, np.ndarr
     return thread
 
 
-def _wait_until(condition, seconds: float = 10.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.001)
-    return condition()
-
-
 def test_with_two_lanes_a_second_batch_runs_while_the_first_pass_is_held():
     gate = threading.Event()
     encoder = RecordingEncoder(gate)
     batcher = QueryBatcher(encoder, max_wait_seconds=0, lanes=2)
     results: dict[str, np.ndarray] = {}
     first = _ask_in_thread(batcher, "pkh", results)
-    assert _wait_until(lambda: encoder.entered == ["pkh"])
+    assert wait_until(lambda: encoder.entered == ["pkh"])
     second = _ask_in_thread(batcher, "dtsen", results)
-    assert _wait_until(lambda: len(encoder.entered) == 2)  # its own pass, though the first has not finished
+    assert wait_until(lambda: len(encoder.entered) == 2)  # its own pass, though the first has not finished
     gate.set()
     first.join(10)
     second.join(10)
@@ -135,9 +128,9 @@ def test_with_one_lane_the_next_batch_waits_for_the_running_pass():
     batcher = QueryBatcher(encoder, max_wait_seconds=0, lanes=1)
     results: dict[str, np.ndarray] = {}
     first = _ask_in_thread(batcher, "pkh", results)
-    assert _wait_until(lambda: encoder.entered == ["pkh"])
+    assert wait_until(lambda: encoder.entered == ["pkh"])
     second = _ask_in_thread(batcher, "dtsen", results)
-    assert _wait_until(lambda: len(batcher._pending) == 1)
+    assert wait_until(lambda: len(batcher._pending) == 1)
     time.sleep(0.05)  # room for a wrong second pass to start
     assert encoder.entered == ["pkh"]
     gate.set()
