@@ -330,7 +330,7 @@ class ExtractiveAnswerer:
             return self._compound(shape, candidates, limit), None
         chosen = self._select(candidates, limit)
         if shape.has(AMOUNT):
-            lead = _money_first(chosen, candidates) if cues.asks_money(question) else chosen
+            lead = _money_first(chosen, candidates) if cues.asks_money(question, shape) else chosen
             chosen = _same_program_amounts(lead)
         if _asks_yes_no(shape):
             chosen = _stance_first(chosen)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.rag.question_types import AMOUNT, DEFINITION, EXPANSION, REASON, QuestionShape
+from assistant.rag.question_types import AMOUNT, DEFINITION, EXPANSION, REASON, QuestionShape, question_shape
 from assistant.rag.text import normalize, stop_words
 
 _DIGITS = re.compile(r"\d")
@@ -92,9 +92,10 @@ _MONEY_WORDS = re.compile(
 )
 
 
-def asks_money(question: str) -> bool:
-    """The question asks how much money (it names receiving or money: "dpt brp", "berapa bantuannya")."""
-    return bool(_MONEY_WORDS.search(question))
+def asks_money(question: str, shape: QuestionShape | None = None) -> bool:
+    """The question asks how much money: an amount question that names receiving or money ("dpt brp",
+    "berapa bantuannya"), not "umur berapa". ``shape``: the question's, when the caller has it already."""
+    return (shape or question_shape(question)).has(AMOUNT) and bool(_MONEY_WORDS.search(question))
 
 
 def states_money(sentence: str) -> bool:

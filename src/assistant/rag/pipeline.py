@@ -30,7 +30,6 @@ from assistant.rag.answer import DECLINE_TEXT, ExtractiveAnswerer
 from assistant.rag.cache import LruCache
 from assistant.rag.ingest import ingest
 from assistant.rag.llm_answer import GroundedLlmGenerator
-from assistant.rag.question_types import AMOUNT, question_shape
 from assistant.rag.retrieve import HybridRetriever
 from assistant.rag.scope import ScopeVerdict, SemanticScope, question_headings
 from assistant.rag.sentences import CorpusSentences, SentenceVectors
@@ -203,15 +202,7 @@ class RagKnowledgeBase:
             verdict = self.scope_verdict(question)
             # Audience shapes the answer, not the search: a facilitator may need a citizen FAQ passage.
             hits, degraded = retriever.search_status(question, k=self._retrieval.top_k, filters=filters)
-            if question_shape(question).has(AMOUNT) and cues.asks_money(question) and not any(
-                    cues.states_money(h.chunk.text) for h in hits):
-                # "nenek sy ikut PKH lansia, dpt brp?" finds passages about the elderly, none with a figure:
-                # the same question asked for the amount brings the passages that state it
-                more, _ = retriever.search_status(f"{question} {_AMOUNT_EXPANSION}", k=self._retrieval.top_k,
-                                                  filters=filters)
-                seen = {h.chunk.chunk_id for h in hits}
-                figures = [h for h in more if h.chunk.chunk_id not in seen and cues.states_money(h.chunk.text)]
-                hits = [*hits[:1], *figures[:2], *hits[1:]]
+            hits = self._with_figures(retriever, question, hits, filters)
             if verdict is not None and verdict.family is not None:
                 # it asks for a task outside the assistant's role: decline, naming the task's family
                 answer = Answer(DECLINE_TEXT, True, (), 0.0, tuple(hits), meta={"out_of_scope": verdict.family})
@@ -222,6 +213,20 @@ class RagKnowledgeBase:
             elif not _transient(answer):
                 self._answers.put(key, answer)
         return replace(answer, latency_ms=(time.perf_counter() - started) * 1000)
+
+    def _with_figures(self, retriever: HybridRetriever, question: str, hits: list[ScoredChunk],
+                      filters: Mapping[str, Any] | None) -> list[ScoredChunk]:
+        """A money question whose passages state no figure gets, after its best passage, two that do.
+
+        "nenek sy ikut PKH lansia, dpt brp?" finds passages about the elderly, none with a figure: the
+        same question asked for the amount brings the passages that state it.
+        """
+        if not cues.asks_money(question) or any(cues.states_money(h.chunk.text) for h in hits):
+            return hits
+        more, _ = retriever.search_status(f"{question} {_AMOUNT_EXPANSION}", k=self._retrieval.top_k, filters=filters)
+        seen = {h.chunk.chunk_id for h in hits}
+        figures = [h for h in more if h.chunk.chunk_id not in seen and cues.states_money(h.chunk.text)]
+        return [*hits[:1], *figures[:2], *hits[1:]]
 
     def answer_ready(self, question: str, audience: str = "citizen", filters: Mapping[str, Any] | None = None) -> bool:
         """True when ``ask`` would answer from the answer cache, touching neither the index nor the model."""
