@@ -69,6 +69,11 @@ class _Outcome:
     generation: dict = field(default_factory=dict)  # Answer.meta, recorded in the journal
 
 
+def _continues(memory: Memory, conversation_id: str | None) -> bool:
+    """The message continues the remembered conversation (no id given, or the remembered one's)."""
+    return not conversation_id or conversation_id == memory.conversation_id
+
+
 class ConversationService:
     """Routes a message to the right intent and keeps per-user memory; implements ports.Conversation.
 
@@ -136,10 +141,9 @@ class ConversationService:
         if not text:
             raise InputError("Pesan tidak boleh kosong.")
         effective_audience = resolve_audience(role, audience)
-        if conversation_id and has_nik_like(conversation_id):
-            conversation_id = self._hasher.digest("conversation", conversation_id)  # never store a NIK as an id
+        conversation_id = self._stored_id(conversation_id)
         memory = self._memory.load(user_id)
-        if memory is None or (conversation_id and conversation_id != memory.conversation_id):
+        if memory is None or not _continues(memory, conversation_id):
             if memory is not None:
                 self._memory.clear_flow(user_id)
             memory = Memory(conversation_id or uuid.uuid4().hex)
@@ -196,18 +200,22 @@ class ConversationService:
             c = classify(text)
             if c.intent != Intent.PROGRAM_QUESTION or c.scam or c.misconduct:
                 return False
-            if conversation_id and has_nik_like(conversation_id):
-                conversation_id = self._hasher.digest("conversation", conversation_id)
             memory = self._memory.load(user_id)
-            if memory is not None and conversation_id and conversation_id != memory.conversation_id:
-                memory = None  # reply() starts a new conversation: nothing to follow up on
+            # a message that starts a new conversation has nothing to follow up on
+            continued = memory is not None and _continues(memory, self._stored_id(conversation_id))
             question = c.question or text
-            previous = memory.last_question if memory is not None else None
+            previous = memory.last_question if memory is not None and continued else None
             if previous and is_follow_up(question, previous):
                 return False
             return self._kb.answer_ready(redact_nik(question), resolve_audience(role, audience))
         except Exception:  # noqa: BLE001 - reply() meets the same problem on a worker thread and reports it
             return False
+
+    def _stored_id(self, conversation_id: str | None) -> str | None:
+        """The conversation id as kept: a client-chosen id that looks like a NIK is never stored, its hash is."""
+        if conversation_id and has_nik_like(conversation_id):
+            return self._hasher.digest("conversation", conversation_id)
+        return conversation_id
 
     def feedback(self, answer_id: str, rating: str, comment: str | None = None) -> None:
         """Store thumbs up/down (+ optional comment) on an answer; NotFoundError for an unknown id."""
