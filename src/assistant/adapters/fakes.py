@@ -192,7 +192,6 @@ class FakeKnowledgeBase:
         return Answer(text=text, refused=False, citations=(citation,), confidence=self.confidence,
                       hits=tuple(hits))
 
-
     def answer_ready(self, question: str, audience: str = "citizen", filters: Mapping[str, Any] | None = None) -> bool:
         return False  # no answer cache: every ask is computed (and subclasses may make it slow)
 

@@ -171,4 +171,4 @@ class OnnxEncoder:
             if out is None:
                 out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
             out[group] = vectors
-        return out if out is not None else np.zeros((0, getattr(self, "dimension", 0)), dtype=np.float32)
+        return out if out is not None else np.zeros((0, self.dimension), dtype=np.float32)
