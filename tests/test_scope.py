@@ -56,6 +56,11 @@ def test_a_single_ask_is_the_whole_question() -> None:
     assert asks("sy punya anak dua, suami kerja serabutan") == ["sy punya anak dua, suami kerja serabutan"]
 
 
+def test_a_number_s_separators_do_not_split_a_clause() -> None:
+    question = "apa benar PKH SD Rp1.250.000? atau 19,5 juta? berapa sebenarnya"
+    assert asks(question) == [question, "apa benar PKH SD Rp1.250.000", "berapa sebenarnya"]
+
+
 def test_question_headings_are_the_headings_phrased_as_questions() -> None:
     chunks = [fake_chunk("pkh", "teks", section="PKH > Syarat PKH apa aja?"),
               fake_chunk("pkh", "teks", section="PKH > Besaran bantuan"),

@@ -60,6 +60,11 @@ _STATUS_RE = re.compile(
 # "cara cek bansos", "langkah cek status di situs": a how-to question, answered from the guidelines.
 _HOW_TO_RE = re.compile(r"\b(?:cara|bagaimana|langkah|situs|website|web|aplikasi|app|link|lewat|pakai|dimana|di mana|apa)\b")
 _PERSONAL_RE = re.compile(r"\b(?:saya|aku|kami|keluarga saya|anak saya|istri saya|suami saya|ibu saya|bapak saya)\b")
+# "NIK saya ...", "nik istri sy ...", "ini nik ku": a NIK given as the asker's own or their household's.
+_OWN_NIK_RE = re.compile(
+    r"\b(?:nik|ktp)(?: (?:istri|suami|anak|ibu|bapak|ayah))? ?(?:saya|sy|aku|ku|gw|gue|kami|my)\b"
+    r"|\b(?:my|our) (?:nik|id|id number)\b"
+)
 _BENEFIT_RE = re.compile(r"\b(?:dapat|berapa|berhak|bisa dapat|menerima|layak|cair)\b")
 _FEEDBACK_RE = re.compile(
     r"^(?:feedback|masukan|saran|kritik)\b"
@@ -106,6 +111,9 @@ def classify(text: str, *, in_status_flow: bool = False) -> Classification:
         return Classification(Intent.STATUS_CHECK)
     if not scam and extract_nik(text) and words <= 6:
         return Classification(Intent.STATUS_CHECK)
+    if extract_nik(text) and not _OWN_NIK_RE.search(norm):
+        # a NIK not given as the asker's own is someone else's: never looked up nor talked about
+        return Classification(Intent.INJECTION)
     if not scam and _OFF_TOPIC_RE.search(norm) and not DOMAIN_RE.search(norm):
         return Classification(Intent.OUT_OF_SCOPE)
     mixed = how_to and bool(_STATUS_RE.search(norm)) or bool(

@@ -17,6 +17,12 @@ _INJECTION_PATTERNS = [
     r"(?:berpura-?pura|anggap) (?:kamu|anda|dirimu)",
     r"jailbreak|developer mode|mode (?:developer|pengembang|admin|debug)",
     r"tampilkan (?:instruksi|prompt|konfigurasi|aturan) (?:kamu|anda|mu)",
+    # a standing order for every later answer: "mulai sekarang jawab ...", "from now on say ..."
+    r"mulai (?:sekarang|saat ini|detik ini)\b.{0,40}\b(?:jawab\w*|bilang|katakan|sebutkan|tulis\w*|(?:kamu|anda|kau) (?:wajib|harus))",
+    r"from now on\b.{0,40}\b(?:answer|say|tell|respond|reply|you must)",
+    # text posing as the operator: "[catatan admin: ...]", "system message: ..."
+    r"(?:catatan|pesan|perintah|instruksi|arahan) (?:admin|sistem|system|developer|pengembang|operator)",
+    r"(?:admin|system|developer|operator) (?:note|message|instruction|override)",
 ]
 _INJECTION_RE = re.compile("|".join(_INJECTION_PATTERNS), re.IGNORECASE)
 

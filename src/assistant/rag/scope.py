@@ -66,7 +66,8 @@ _ASK_RE = re.compile(
     r"|\b(?:gk|ga|gak|nggak|ngga|enggak|tidak|kah)$",
     re.IGNORECASE,
 )
-_CLAUSE_SPLIT = re.compile(r"[,.?!;:\n]+")
+# punctuation ends a clause, except a point or comma inside a number ("Rp1.250.000", "19,8")
+_CLAUSE_SPLIT = re.compile(r"(?:(?<!\d)[.,]|[.,](?!\d)|[?!;:\n])+")
 
 
 def asks(question: str) -> list[str]:
