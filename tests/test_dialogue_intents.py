@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.dialogue.intents import Intent, classify, is_follow_up, rewrite_follow_up
+from assistant.dialogue.intents import Intent, classify, is_follow_up, rewrite_follow_up, with_carried_program
 from assistant.dialogue.journal import most_asked, normalize_question
 from assistant.eligibility.facts import rupiah
 
@@ -205,3 +205,12 @@ def test_an_order_posing_as_the_operator_is_stripped_and_its_question_kept() -> 
     assert c.intent is Intent.PROGRAM_QUESTION and c.question == "Berapa PKH anak SD?"
     # an ordinary "from now on" is not an order to the assistant
     assert classify("mulai sekarang saya harus lapor apa ke pendamping?").question is None
+
+
+def test_a_question_naming_no_program_takes_the_conversation_s_program() -> None:
+    assert with_carried_program("anak sy 5,5 thn msh bs msk gk?", "tamasya itu daycare ya?") == (
+        "anak sy 5,5 thn msh bs msk gk? (Tamasya)")
+    # a question naming its own program, or one off the domain, is left as it is
+    assert with_carried_program("syarat pip apa aja?", "pkh anak sekolah ada ya?") == "syarat pip apa aja?"
+    assert with_carried_program("resep rendang gimana?", "pkh anak sekolah ada ya?") == "resep rendang gimana?"
+    assert with_carried_program("anak sy kls 3 dpt brp?", None) == "anak sy kls 3 dpt brp?"

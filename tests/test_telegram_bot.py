@@ -152,7 +152,8 @@ def test_suggestion_button_asks_that_question(api, services) -> None:
         api.press_label(USER, "Jadwal pencairan")
         texts = api.wait_messages(USER, 2)
     assert "Januari-Maret" in texts[-1]
-    assert services.knowledge.asked[-1][0] == "Jadwal pencairan"
+    # the button's question, asked about the program the conversation is about
+    assert services.knowledge.asked[-1][0] == "Jadwal pencairan (PKH)"
 
 
 def test_source_without_web_address_has_no_link(api, tmp_path) -> None:

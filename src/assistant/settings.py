@@ -93,6 +93,11 @@ class AnswerSettings(BaseModel):
             "on the dev and core suites for e5-small; empty turns the semantic scope check off."
         ),
     )
+    scope_probe: bool = Field(
+        True,
+        description="Also decline what the fitted scope probe (assistant/rag/scope_probe.json, made by "
+                    "bench/fit_scope_probe.py) flags as out of scope; off when it was fitted for another model.",
+    )
     clear_ask_margin: float = Field(
         0.03, ge=0, le=1,
         description="A question naming a program that stands this much closer to a question the guidelines answer "

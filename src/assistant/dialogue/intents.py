@@ -202,6 +202,26 @@ def is_follow_up(text: str, previous_question: str | None) -> bool:
     return (starts_with_connector or only_entities or refers_back or bare_question or topicless) and not self_contained
 
 
+def with_carried_program(text: str, previous_question: str | None) -> str:
+    """A question that names no program, in a conversation about one, asked about that program.
+
+    "anak sy 5,5 thn msh bs msk gk?" after "tamasya itu daycare ya?" is about Tamasya, although it is
+    long enough to stand alone; only a message that still speaks of the domain (a child, a payment
+    stage ...) and names no program of its own takes the previous question's programs.
+    """
+    if not previous_question:
+        return text
+    norm = fold_message(text)
+    if _program_names(norm) or not DOMAIN_RE.search(norm):
+        return text
+    carried = _program_names(fold_message(previous_question))
+    return f"{text.rstrip()} ({' '.join(carried)})" if carried else text
+
+
+def _program_names(norm: str) -> list[str]:
+    return list(dict.fromkeys(e.canonical for e in _find_entities(norm) if e.cls == "program"))
+
+
 def _strip_spans(text: str, spans: list[_Span]) -> str:
     for span in sorted(spans, key=lambda s: s.start, reverse=True):
         text = text[: span.start] + " " + text[span.end :]

@@ -16,6 +16,7 @@ from assistant.dialogue.intents import (
     has_domain_words,
     is_follow_up,
     rewrite_follow_up,
+    with_carried_program,
 )
 from assistant.dialogue.journal import RATINGS, Journal, JournalEntry
 from assistant.dialogue.memory import Memory, MemoryStore, Turn
@@ -301,7 +302,7 @@ class ConversationService:
         text = c.question or text
         previous = memory.last_question
         follow_up = is_follow_up(text, previous)
-        resolved = self._rewrite(text, previous) if follow_up and previous else text
+        resolved = self._rewrite(text, previous) if follow_up and previous else with_carried_program(text, previous)
         query = redact_nik(resolved)
         answer = self._kb.ask(query, audience=audience) if not (c.scam or c.misconduct) else Answer("", True)
         extra = {"follow_up": follow_up, "scam_warning": c.scam, "offers_status_check": c.mixed,

@@ -32,6 +32,7 @@ from assistant.rag.ingest import ingest
 from assistant.rag.llm_answer import GroundedLlmGenerator
 from assistant.rag.retrieve import HybridRetriever
 from assistant.rag.scope import ScopeVerdict, SemanticScope, question_headings
+from assistant.rag.scope_probe import load_probe
 from assistant.rag.sentences import CorpusSentences, SentenceVectors
 from assistant.rag.text import split_sentences
 from assistant.settings import AnswerSettings, RetrievalSettings
@@ -167,7 +168,8 @@ class RagKnowledgeBase:
             return None
         retriever = self.retriever()
         if self._scope is None or self._scope[0] is not retriever:
-            scope = SemanticScope(self._embedder.embed_queries, question_headings(retriever.chunks), margin)
+            scope = SemanticScope(self._embedder.embed_queries, question_headings(retriever.chunks), margin,
+                                  probe=load_probe(self._embedder.model_id) if self._answer_settings.scope_probe else None)
             self._scope = (retriever, scope)
         return self._scope[1].judge(question)
 

@@ -29,6 +29,7 @@ import numpy as np
 from assistant.models import Chunk
 from assistant.rag.cache import LruCache
 from assistant.rag.scope_families import OUT_OF_SCOPE_FAMILIES, TaskFamily
+from assistant.rag.scope_probe import ScopeProbe
 from assistant.rag.text import normalize
 
 # Proper names of the programs, agencies, data systems and payment channels the guidelines cover.
@@ -112,6 +113,8 @@ class SemanticScope:
         in_scope_asks: questions the guidelines answer (``question_headings`` of the index).
         margin: how much closer to an out-of-scope family than to the guidelines an ask must be.
         families: the out-of-scope task families.
+        probe: a linear probe fitted for the embedder's model (``assistant.rag.scope_probe``); a
+            question it flags is out of scope even when no single example stands close to it.
     """
 
     def __init__(
@@ -120,7 +123,9 @@ class SemanticScope:
         in_scope_asks: Sequence[str],
         margin: float,
         families: Sequence[TaskFamily] = OUT_OF_SCOPE_FAMILIES,
+        probe: ScopeProbe | None = None,
     ) -> None:
+        self._probe = probe
         self._embed = embed_queries
         self._in_scope_asks = list(in_scope_asks)
         self._families = list(families)
@@ -164,4 +169,8 @@ class SemanticScope:
         family = None
         if margins[worst] >= self._margin:
             family = self._families[int(owners[int(np.argmax(out_sims[worst]))])].name
+        elif self._probe is not None and self._probe.probabilities(vectors[:1])[0] >= self._probe.threshold:
+            # flagged as a whole: the nearest family names the channel when the question leans to it
+            nearest = self._families[int(owners[int(np.argmax(out_sims[0]))])].name
+            family, worst = (nearest if margins[0] >= 0 else "general"), 0
         return ScopeVerdict(family, float(in_best[0] - out_best[0]), texts[worst])

@@ -1,0 +1,117 @@
+"""Fit the scope probe (``assistant.rag.scope_probe``) and write it beside the module (prints figures).
+
+    PYTHONPATH=src python bench/fit_scope_probe.py [--suites evals/dev.jsonl evals/core.jsonl]
+
+Training data: every single-turn case of the tuning suites (dev and core; never test or test2),
+labelled by ``should_refuse``; the guidelines' questions (the index headings that are questions) as
+in-scope asks; the out-of-scope family examples as out-of-scope asks. All are embedded with the
+configured query encoder, so the probe belongs to that model.
+
+The regularisation and the threshold are chosen by stratified 5-fold cross-validation on the suite
+cases (headings and family examples stay in every training fold), over three shuffles: the
+threshold is the lowest one at which the held-out folds wrongly flag at most ``--max-false`` of the
+answerable questions per shuffle, so the probe adds declines without taking answers away.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from assistant.evaluation.suite import load_suites
+from assistant.rag.scope import question_headings
+from assistant.rag.scope_families import OUT_OF_SCOPE_FAMILIES
+from assistant.rag.scope_probe import PROBE_PATH, ScopeProbe, fit_weights
+from assistant.services import build_services
+from assistant.settings import Settings
+
+_L2 = (3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)  # unit vectors: their spread is small, so the penalty is too
+_THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.5, 0.99, 0.01))
+
+
+def _folds(labels: np.ndarray, k: int, seed: int) -> list[np.ndarray]:
+    """Stratified fold indices."""
+    rng = random.Random(seed)
+    folds: list[list[int]] = [[] for _ in range(k)]
+    for label in (0, 1):
+        members = [i for i, y in enumerate(labels) if y == label]
+        rng.shuffle(members)
+        for n, i in enumerate(members):
+            folds[n % k].append(i)
+    return [np.array(sorted(f)) for f in folds]
+
+
+def _balanced(labels: np.ndarray) -> np.ndarray:
+    positives = labels.sum()
+    return np.where(labels == 1, len(labels) / (2 * positives), len(labels) / (2 * (len(labels) - positives)))
+
+
+def _fit(vectors: np.ndarray, labels: np.ndarray, fixed: np.ndarray, fixed_labels: np.ndarray, l2: float):
+    x = np.vstack([vectors, fixed])
+    y = np.concatenate([labels, fixed_labels])
+    return fit_weights(x, y, l2, _balanced(y))
+
+
+def _cross_validated(vectors, labels, fixed, fixed_labels, l2: float, seed: int) -> np.ndarray:
+    probabilities = np.zeros(len(labels))
+    for held in _folds(labels, 5, seed):
+        train = np.setdiff1d(np.arange(len(labels)), held)
+        weights, bias, centre = _fit(vectors[train], labels[train], fixed, fixed_labels, l2)
+        probabilities[held] = 1 / (1 + np.exp(-((vectors[held] - centre) @ weights + bias)))
+    return probabilities
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suites", nargs="+", default=["evals/dev.jsonl", "evals/core.jsonl"])
+    parser.add_argument("--max-false", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=PROBE_PATH)
+    args = parser.parse_args()
+    if any("test" in Path(s).name for s in args.suites):
+        print("held-out suites (test, test2) are never fitted on", file=sys.stderr)
+        return 2
+
+    services = build_services(Settings())
+    services.ensure_index()
+    knowledge = services.knowledge
+    embed = services.embedder.embed_queries
+    cases = [c for c in load_suites(args.suites) if len(c.turns) == 1]
+    labels = np.array([1 if c.should_refuse else 0 for c in cases])
+    vectors = np.asarray(embed([c.question for c in cases]), dtype=np.float64)
+    headings = question_headings(knowledge.retriever().chunks)
+    examples = [e for family in OUT_OF_SCOPE_FAMILIES for e in family.examples]
+    fixed = np.asarray(embed([*headings, *examples]), dtype=np.float64)
+    fixed_labels = np.array([0] * len(headings) + [1] * len(examples))
+    print(f"{len(cases)} suite questions ({labels.sum()} to decline), {len(headings)} headings, "
+          f"{len(examples)} family examples; model {services.embedder.model_id}")
+
+    best: tuple[int, float, float] | None = None  # (caught, l2, threshold)
+    for l2 in _L2:
+        runs = [_cross_validated(vectors, labels, fixed, fixed_labels, l2, seed) for seed in (0, 1, 2)]
+        for threshold in _THRESHOLDS:
+            false = max(int(((p >= threshold) & (labels == 0)).sum()) for p in runs)
+            caught = min(int(((p >= threshold) & (labels == 1)).sum()) for p in runs)
+            if false <= args.max_false:
+                print(f"l2 {l2}: threshold {threshold:.2f} flags {caught}/{labels.sum()} to decline and "
+                      f"{false}/{(labels == 0).sum()} answerable (worst of 3 shuffles, held-out folds)")
+                if best is None or caught > best[0]:
+                    best = (caught, l2, threshold)
+                break
+    if best is None:
+        print("no threshold keeps the answerable questions", file=sys.stderr)
+        return 1
+    _, l2, threshold = best
+    weights, bias, centre = _fit(vectors, labels, fixed, fixed_labels, l2)
+    probe = ScopeProbe(services.embedder.model_id, weights, bias, centre, threshold)
+    args.out.write_text(probe.to_json() + "\n", encoding="utf-8")
+    print(f"chosen: l2 {l2}, threshold {threshold:.2f}; written to {args.out}")
+    services.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""A linear probe on query vectors: how likely a question asks for something outside the guidelines.
+
+``SemanticScope`` compares a question with a few dozen example asks, nearest neighbour against
+nearest neighbour; e5-small puts every question that says "PKH" close to the guidelines' own
+questions, so "duit pkh mending diputer di crypto?" or "formasi cpns kemensos kapan?" look in scope.
+A logistic regression fitted on many labelled questions (the dev and core suites, the guidelines'
+headings as in-scope asks, the out-of-scope family examples) weighs every direction of the vector
+space instead, and learns which ones mark a task outside the assistant's role.
+
+The fitted weights are data (``scope_probe.json`` beside this module, written by
+``evals/fit_scope_probe.py``) and belong to one embedding model: with another model the probe is off.
+Fitting is Newton's method on the L2-regularised log-loss, in numpy: 384 weights need no library.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+PROBE_PATH = Path(__file__).with_name("scope_probe.json")
+
+
+@dataclass(frozen=True)
+class ScopeProbe:
+    """Weights of a fitted probe, the centre its inputs are taken from, and its decision threshold."""
+
+    model_id: str
+    weights: np.ndarray
+    bias: float
+    centre: np.ndarray
+    threshold: float
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+        """For each row of ``vectors``, the probability that it asks something out of scope."""
+        logits = (np.asarray(vectors, dtype=np.float64) - self.centre) @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "model_id": self.model_id, "threshold": self.threshold, "bias": self.bias,
+            "weights": [round(float(w), 6) for w in self.weights],
+            "centre": [round(float(c), 6) for c in self.centre],
+        })
+
+    @classmethod
+    def from_json(cls, text: str) -> ScopeProbe:
+        data = json.loads(text)
+        return cls(data["model_id"], np.asarray(data["weights"], dtype=np.float64), float(data["bias"]),
+                   np.asarray(data["centre"], dtype=np.float64), float(data["threshold"]))
+
+
+def load_probe(model_id: str, path: Path = PROBE_PATH) -> ScopeProbe | None:
+    """The shipped probe when it was fitted for ``model_id``; None otherwise (the probe is then off)."""
+    if not path.exists():
+        return None
+    probe = ScopeProbe.from_json(path.read_text(encoding="utf-8"))
+    return probe if probe.model_id == model_id else None
+
+
+def fit_weights(
+    vectors: np.ndarray, labels: np.ndarray, l2: float, sample_weights: np.ndarray | None = None,
+    iterations: int = 50,
+) -> tuple[np.ndarray, float, np.ndarray]:
+    """Logistic-regression weights, bias and input centre by Newton's method (the bias is not penalised)."""
+    x = np.asarray(vectors, dtype=np.float64)
+    y = np.asarray(labels, dtype=np.float64)
+    centre = x.mean(axis=0)
+    design = np.hstack([x - centre, np.ones((len(x), 1))])
+    weights = np.ones(len(x)) if sample_weights is None else np.asarray(sample_weights, dtype=np.float64)
+    penalty = np.full(design.shape[1], l2)
+    penalty[-1] = 0.0
+    theta = np.zeros(design.shape[1])
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-(design @ theta)))
+        gradient = design.T @ (weights * (p - y)) + penalty * theta
+        hessian = (design * (weights * p * (1 - p))[:, None]).T @ design + np.diag(penalty)
+        step = np.linalg.solve(hessian + 1e-9 * np.eye(len(theta)), gradient)
+        theta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return theta[:-1], float(theta[-1]), centre

@@ -1,0 +1,65 @@
+"""The scope probe: a logistic regression on query vectors that flags out-of-scope questions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.rag.scope import SemanticScope
+from assistant.rag.scope_probe import PROBE_PATH, ScopeProbe, fit_weights, load_probe
+from tests.test_scope import FAMILIES, AxisEmbedder
+
+
+def _two_clouds(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    inside = rng.normal(0.0, 0.3, (60, 4)) + [1, 0, 0, 0]
+    outside = rng.normal(0.0, 0.3, (40, 4)) + [0, 1, 0, 0]
+    return np.vstack([inside, outside]), np.array([0] * 60 + [1] * 40)
+
+
+def test_fitting_separates_two_clouds_and_scores_new_points() -> None:
+    vectors, labels = _two_clouds()
+    weights, bias, centre = fit_weights(vectors, labels, l2=0.1)
+    probe = ScopeProbe("m", weights, bias, centre, 0.5)
+    assert ((probe.probabilities(vectors) >= 0.5) == labels.astype(bool)).mean() > 0.95
+    fresh, fresh_labels = _two_clouds(seed=1)
+    assert ((probe.probabilities(fresh) >= 0.5) == fresh_labels.astype(bool)).mean() > 0.9
+
+
+def test_a_stronger_penalty_gives_smaller_weights() -> None:
+    vectors, labels = _two_clouds()
+    loose, _, _ = fit_weights(vectors, labels, l2=0.01)
+    tight, _, _ = fit_weights(vectors, labels, l2=10.0)
+    assert np.linalg.norm(tight) < np.linalg.norm(loose)
+
+
+def test_the_probe_round_trips_and_belongs_to_one_model(tmp_path) -> None:
+    probe = ScopeProbe("model-a", np.array([0.5, -1.0]), 0.25, np.array([0.1, 0.2]), 0.8)
+    path = tmp_path / "probe.json"
+    path.write_text(probe.to_json(), encoding="utf-8")
+    loaded = load_probe("model-a", path)
+    assert loaded is not None and loaded.threshold == 0.8
+    assert np.allclose(loaded.probabilities(np.array([[1.0, 1.0]])), probe.probabilities(np.array([[1.0, 1.0]])))
+    assert load_probe("model-b", path) is None  # fitted for another embedding model: off
+    assert load_probe("model-a", tmp_path / "missing.json") is None
+
+
+def test_the_shipped_probe_is_for_the_default_model() -> None:
+    from assistant.settings import Settings
+
+    probe = ScopeProbe.from_json(PROBE_PATH.read_text(encoding="utf-8"))
+    assert probe.model_id.startswith(Settings().embedding.model)
+    assert 0.5 <= probe.threshold < 1 and probe.weights.shape == probe.centre.shape
+
+
+def test_a_question_the_probe_flags_is_declined_with_the_nearest_family_or_the_general_one() -> None:
+    embedder = AxisEmbedder()
+    # a probe that flags any question on the "tentara" axis (index 5 of the toy space)
+    weights = np.zeros(8)
+    weights[5] = 20.0
+    probe = ScopeProbe("m", weights, -5.0, np.zeros(8), 0.9)
+    judge = SemanticScope(embedder, ["syarat pkh?", "pkh anak?"], margin=1.5, families=FAMILIES, probe=probe)
+    assert judge.judge("syarat pkh").family is None
+    flagged = judge.judge("pkh tentara")
+    assert flagged.family in {"jobs", "general"} and flagged.ask == "pkh tentara"
+    without = SemanticScope(embedder, ["syarat pkh?", "pkh anak?"], margin=1.5, families=FAMILIES)
+    assert without.judge("pkh tentara").family is None
