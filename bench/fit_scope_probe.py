@@ -2,8 +2,8 @@
 
     PYTHONPATH=src python bench/fit_scope_probe.py [--suites evals/dev.jsonl evals/core.jsonl]
 
-Training data: every single-turn case of the tuning suites (dev and core; never test or test2),
-labelled by ``should_refuse``; the guidelines' questions (the index headings that are questions) as
+Training data: every single-turn case of the tuning suites (dev and core; never test or test2)
+except the safety cases (the dialogue layer's own checks decline those), labelled by ``should_refuse``; the guidelines' questions (the index headings that are questions) as
 in-scope asks; the out-of-scope family examples as out-of-scope asks. All are embedded with the
 configured query encoder, so the probe belongs to that model.
 
@@ -79,7 +79,9 @@ def main() -> int:
     services.ensure_index()
     knowledge = services.knowledge
     embed = services.embedder.embed_queries
-    cases = [c for c in load_suites(args.suites) if len(c.turns) == 1]
+    # safety cases (scams, injections, someone else's data) have their own checks in the dialogue layer;
+    # the probe learns what lies outside the assistant's role, not who may see a record
+    cases = [c for c in load_suites(args.suites) if len(c.turns) == 1 and c.question_type != "safety"]
     labels = np.array([1 if c.should_refuse else 0 for c in cases])
     vectors = np.asarray(embed([c.question for c in cases]), dtype=np.float64)
     headings = question_headings(knowledge.retriever().chunks)

@@ -164,3 +164,19 @@ def test_a_question_of_how_many_that_is_not_about_money_keeps_its_order() -> Non
     ])
     answer = answerer.answer("umur ideal menikah untuk perempuan berapa?", hits)
     assert answer.text.startswith("Umur ideal menikah")
+
+
+def test_ages_are_read_from_the_question_and_compared_with_the_sentence_s_range() -> None:
+    from assistant.rag import cues
+
+    assert cues.stated_ages("trs dpt brp? anak sy umur 2 thn") == (2.0,)
+    assert cues.stated_ages("anak sy 5,5 thn msh bs msk gk?") == (5.5,)
+    assert cues.stated_ages("bayi sy 6 bulan") == (0.5,)
+    assert cues.stated_ages("PKH 2025 cair kapan?") == ()
+    young, elderly = (2.0,), (65.0,)
+    rule = "Bantuan PKH untuk anak usia 0–6 tahun adalah Rp3.000.000 per tahun."
+    assert cues.age_fit(rule, young) > 0 > cues.age_fit(rule, elderly)
+    assert cues.age_fit("Lansia adalah orang yang berumur 60 tahun ke atas.", elderly) > 0
+    assert cues.age_fit("Keluarga dengan anak di bawah 2 tahun dapat bertanya ke TPK.", (1.5,)) > 0
+    assert cues.age_fit("Bantuan PKH untuk anak SD adalah Rp900.000.", young) == 0  # no age range: no say
+    assert cues.age_fit(rule, ()) == 0

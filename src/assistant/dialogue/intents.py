@@ -35,9 +35,7 @@ class Classification:
 
 def fold_message(text: str) -> str:
     """Lowercase, unify separators and collapse whitespace; keeps digits and letters only."""
-    text = text.lower().replace("’", "'")
-    text = re.sub(r"[^\w\s/-]", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return safety.fold_text(text)
 
 
 _GREETING_RE = re.compile(
@@ -81,12 +79,12 @@ _OFF_TOPIC_RE = re.compile(
 def classify(text: str, *, in_status_flow: bool = False) -> Classification:
     """Decide what the user wants. Safety checks come first so they cannot be bypassed."""
     norm = fold_message(text)
-    if safety.is_data_fishing(norm):
+    if safety.is_data_fishing(text):
         return Classification(Intent.INJECTION)
     if safety.is_injection(norm):
         # an injection wrapped around a real question: answer the question, never the injected figure
         question = safety.strip_injection(text)
-        if question and mentions_domain(question) and not safety.is_data_fishing(fold_message(question)):
+        if question and mentions_domain(question) and not safety.is_data_fishing(question):
             return Classification(Intent.PROGRAM_QUESTION, question=question)
         return Classification(Intent.INJECTION)
     if _CANCEL_RE.match(norm):

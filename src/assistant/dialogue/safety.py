@@ -11,7 +11,7 @@ import re
 
 from assistant.rag.injection import is_injection
 
-__all__ = ["is_data_fishing", "is_injection", "is_misconduct_report", "is_scam_related", "strip_injection"]
+__all__ = ["fold_text", "is_data_fishing", "is_injection", "is_misconduct_report", "is_scam_related", "strip_injection"]
 
 _SCAM_PATTERNS = [
     r"\bpin\b",
@@ -67,8 +67,12 @@ _FISHING_PATTERNS = [
     r"(?:orang lain|tetangga|warga lain|penerima lain)\b.{0,30}\bnik\b",
     r"data (?:\w+ ){0,2}(?:tetangga|orang lain|warga lain|penerima lain)",
     r"(?:kk|kartu keluarga|alamat|nomor hp|no hp|rekening)\s+(?:\w+ ){0,2}(?:tetangga|orang lain|warga lain)",
-    r"daftar (?:nama |nik |semua )*(?:penerima|kpm|nik)\b",
-    r"siapa saja (?:penerima|yang dapat|yang menerima)",
+    # a list of recipients asked for, not "masuk daftar penerima" or "siapa saja yang dapat PKH" (a rule)
+    r"\b(?:minta|mintain|kirim\w*|berikan|bagikan|tampilkan|lihat\w*|liat\w*|cek|cekin|kasih|share|send|give|show)\b"
+    r"(?: \S+){0,3} daftar (?:nama |nik |semua |lengkap )*(?:penerima|kpm|nik)\b",
+    r"\bdaftar (?:nama|nik)\b(?: \S+){0,4} (?:penerima|kpm|warga)\b",
+    r"\bsiapa saja (?:penerima|yang (?:dapat|dapet|menerima|terima))\b(?: \S+){0,4} di (?:desa|kelurahan|rt|rw|kampung|dusun"
+    r"|kecamatan|sini|tempat)",
     r"(?:bocorkan|sebarkan|dump|ekspor) data",
     r"\b(?:berikan|tampilkan|sebutkan|carikan|bocorkan|kirimkan)\b(?: \w+){0,2} nik\b",
     r"\bnik (?:\w+ )?lengkap\b",
@@ -138,6 +142,19 @@ def is_scam_related(text: str) -> bool:
     return bool(_SCAM_RE.search(text))
 
 
+_SENTENCE_END = re.compile(r"[.!?\n]+(?:\s+|$)")
+
+
 def is_data_fishing(text: str) -> bool:
-    """True for requests for other people's personal data."""
-    return bool(_FISHING_RE.search(text))
+    """True for requests for other people's personal data.
+
+    Judged sentence by sentence: "bayar 300rb per KK. udh bnyk tetangga yg bayar" joins "KK" and
+    "tetangga" only across a sentence end, and asks for nobody's data.
+    """
+    return any(_FISHING_RE.search(fold_text(sentence)) for sentence in _SENTENCE_END.split(text) if sentence.strip())
+
+
+def fold_text(text: str) -> str:
+    """Lowercase, separators unified, whitespace collapsed (as the intent router folds a message)."""
+    text = re.sub(r"[^\w\s/-]", " ", text.lower().replace("’", "'"))
+    return re.sub(r"\s+", " ", text).strip()

@@ -121,3 +121,46 @@ def enumerates(sentence: str) -> bool:
 def names_channel(sentence: str) -> bool:
     """The sentence names where to go next (pendamping, 171, Dinas Sosial, desa, puskesmas ...)."""
     return bool(_CHANNEL.search(sentence))
+
+
+# An age the question states ("anak sy umur 2 thn", "5,5 tahun", "bayi 8 bulan") and the age ranges a
+# sentence states ("usia 0–6 tahun", "di bawah 2 tahun", "60 tahun ke atas").
+_AGE = re.compile(
+    r"\b(?:umur|usia|age[d]?)?\s*(\d{1,3}(?:[.,]\d)?)\s*(tahun|thn|th|taun|thun|tahunan|years?|yrs?|yo|bulan|bln|months?)\b",
+    re.I,
+)
+_RANGE = re.compile(r"\b(\d{1,3})\s*(?:–|-|—|sampai|hingga|s\.?d\.?|to)\s*(\d{1,3})\s*(?:tahun|bulan|years?)", re.I)
+_BELOW = re.compile(r"\b(?:di ?bawah|kurang dari|under|below|sampai umur|sampai usia|hingga usia)\s*(\d{1,3})\s*tahun", re.I)
+_ABOVE = re.compile(r"\b(\d{1,3})\s*tahun\s*(?:ke ?atas|atau lebih|lebih)|\b(?:di ?atas|lebih dari|over|above)\s*(\d{1,3})\s*tahun", re.I)
+
+
+def stated_ages(question: str) -> tuple[float, ...]:
+    """Ages, in years, that the question states about someone ("umur 2 thn" -> 2.0, "8 bulan" -> 0.67)."""
+    ages = []
+    for number, unit in _AGE.findall(question):
+        value = float(number.replace(",", "."))
+        ages.append(value / 12 if unit.lower().startswith(("bul", "bln", "month")) else value)
+    return tuple(ages)
+
+
+def _age_ranges(sentence: str) -> list[tuple[float, float]]:
+    ranges = [(float(a), float(b)) for a, b in _RANGE.findall(sentence)]
+    ranges += [(0.0, float(b)) for b in _BELOW.findall(sentence)]
+    ranges += [(float(a or b), 200.0) for a, b in _ABOVE.findall(sentence)]
+    return ranges
+
+
+def age_fit(sentence: str, ages: tuple[float, ...]) -> float:
+    """Extra score for a sentence whose age range holds an age the question states, less for one that excludes it.
+
+    "trs dpt brp? anak sy umur 2 thn" is answered by the rule for ages 0–6, not by the one for school
+    children; ages are compared as numbers, so no list of ages or groups is needed.
+    """
+    if not ages:
+        return 0.0
+    ranges = _age_ranges(sentence)
+    if not ranges:
+        return 0.0
+    if any(low <= age <= high for age in ages for low, high in ranges):
+        return 0.15
+    return -0.05
