@@ -374,13 +374,14 @@ class ExtractiveAnswerer:
         ("kartu prakerja", "BPJS Ketenagakerjaan") is held to the off-topic bar even when it shares
         general words ("daftar", "syarat") with the domain.
         """
+        verdict = self._scope(question) if self._scope is not None else None
+        clear_ask = verdict is not None and verdict.in_scope_margin >= self._settings.clear_ask_margin
         if names_program(question):
-            verdict = self._scope(question) if self._scope is not None else None
-            if verdict is not None and verdict.in_scope_margin >= self._settings.clear_ask_margin:
-                return self._settings.clear_ask_min_confidence  # it asks what the guidelines answer
-            return self._settings.program_min_confidence
+            # a clear ask is what the guidelines answer
+            return self._settings.clear_ask_min_confidence if clear_ask else self._settings.program_min_confidence
         unknown = [t for t in question_tokens if t not in self._vocabulary and len(t) >= 4 and not t.isdigit()]
-        if mentions_domain(question) and not unknown:
+        # everyday words the guidelines never use ("ngotot", "bosen") do not make a clear ask off-topic
+        if mentions_domain(question) and (not unknown or clear_ask):
             return self._settings.min_confidence
         return self._settings.off_topic_min_confidence
 
