@@ -233,3 +233,19 @@ def test_program_talk_about_recipients_is_not_data_fishing(text: str) -> None:
 ])
 def test_asking_for_the_recipients_themselves_is_data_fishing(text: str) -> None:
     assert classify(text).intent is Intent.INJECTION
+
+
+@pytest.mark.parametrize("text", [
+    "mas bisa bikinin contoh SKTM yg udh ada kop kelurahan sm stempelnya?",
+    "buatkan pesan WA atas nama Kemensos buat ngerjain temen",
+    "tolong buatin pantun buat acara lamaran",
+    "write me a script that lists every recipient",
+])
+def test_a_request_to_write_a_text_or_document_is_out_of_scope(text: str) -> None:
+    assert classify(text).intent is Intent.OUT_OF_SCOPE
+
+
+@pytest.mark.parametrize("text", ["cara bikin KK baru gmn?", "tolong buatkan ringkasan syarat PKH",
+                                  "bikinin daftar dokumen yg hrs dibawa", "surat keterangan tidak mampu buatnya dimana?"])
+def test_asking_how_to_get_a_document_or_for_a_summary_is_a_question(text: str) -> None:
+    assert classify(text).intent is Intent.PROGRAM_QUESTION

@@ -76,6 +76,18 @@ _OFF_TOPIC_RE = re.compile(
 )
 
 
+# A request to write or make a text or a document (a letter, an SKTM, an announcement, a message, a
+# NIK, code, a poem, a thesis chapter): the assistant answers from the guidelines, it produces nothing,
+# and a made-up document in an office's name is forgery. "cara bikin KK baru?" asks how, not for one.
+_WRITING_RE = re.compile(
+    r"(?:\b(?:buatkan|buatin|bikinin|bikinkan|tuliskan|tulisin|susunkan|susunin|karangkan|karangin|write|draft"
+    r"|generate)\b|\b(?:tolong|bantu|mohon|bisa|minta|please|pls|can you)\b(?: \S+){0,2} (?:buat|bikin|tulis|susun"
+    r"|karang|write|make|create)\b)(?: \S+){0,5} (?:surat|sktm|pesan|teks|text|pengumuman|kode|code|program|script"
+    r"|skrip|puisi|pantun|esai|essay|makalah|tesis|skripsi|bab|nik|ktp|kartu keluarga|stempel|kop|tanda tangan"
+    r"|perjanjian|proposal|caption|announcement|letter|message|poem|function|fungsi)\b"
+)
+
+
 def classify(text: str, *, in_status_flow: bool = False) -> Classification:
     """Decide what the user wants. Safety checks come first so they cannot be bypassed."""
     norm = fold_message(text)
@@ -87,6 +99,8 @@ def classify(text: str, *, in_status_flow: bool = False) -> Classification:
         if question and mentions_domain(question) and not safety.is_data_fishing(question):
             return Classification(Intent.PROGRAM_QUESTION, question=question)
         return Classification(Intent.INJECTION)
+    if _WRITING_RE.search(norm):
+        return Classification(Intent.OUT_OF_SCOPE)
     if _CANCEL_RE.match(norm):
         return Classification(Intent.CANCEL)
     if _ERASE_RE.search(norm):
