@@ -180,3 +180,23 @@ def test_ages_are_read_from_the_question_and_compared_with_the_sentence_s_range(
     assert cues.age_fit("Keluarga dengan anak di bawah 2 tahun dapat bertanya ke TPK.", (1.5,)) > 0
     assert cues.age_fit("Bantuan PKH untuk anak SD adalah Rp900.000.", young) == 0  # no age range: no say
     assert cues.age_fit(rule, ()) == 0
+
+
+def test_list_as_a_noun_is_not_a_request_for_a_list() -> None:
+    assert LIST not in question_shape("Why did my name disappear from the bansos list?").kinds
+    assert LIST in question_shape("please list the documents I need").kinds
+    assert LIST in question_shape("list the PKH components").kinds
+
+
+def test_a_sentence_naming_several_items_is_recognised() -> None:
+    from assistant.rag import cues
+
+    assert cues.names_several("Pemeriksaan Elsimil mencakup berat badan, tinggi badan, LiLA, dan kadar Hb.")
+    assert cues.names_several("Bawa KTP, KK, atau surat keterangan.")
+    assert not cues.names_several("Pemeriksaan Elsimil mencakup kadar hemoglobin (Hb).")
+    list_question = question_shape("yg diperiksa apa aja?")
+    listing = "Pemeriksaan mencakup berat badan, tinggi badan, dan kadar Hb."
+    one_item = "Pemeriksaan mencakup kadar Hb."
+    assert cues.bonus(listing, list_question, ()) > cues.bonus(one_item, list_question, ())
+    assert cues.bonus(listing, question_shape("berapa bantuannya?"), ()) == cues.bonus(
+        one_item, question_shape("berapa bantuannya?"), ())

@@ -336,7 +336,7 @@ class ExtractiveAnswerer:
         if _asks_yes_no(shape):
             chosen = _stance_first(chosen)
         cap = max(limit, _LIST_CAP.get(audience, limit))
-        if (shape.has(LIST) or shape.has(PROCEDURE)) and not shape.has(AMOUNT):
+        if (shape.has(LIST) or shape.has(PROCEDURE) or shape.has(REASON)) and not shape.has(AMOUNT):
             return self._with_section(chosen, candidates, cap)
         if chosen and cues.enumerates(chosen[0].text):  # "Termin pertama ...": the rest of the series too
             return self._with_section(chosen, candidates, cap)

@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import re
 
-from assistant.rag.question_types import AMOUNT, DEFINITION, EXPANSION, REASON, QuestionShape, question_shape
+from assistant.rag.question_types import (
+    AMOUNT,
+    DEFINITION,
+    EXPANSION,
+    LIST,
+    REASON,
+    QuestionShape,
+    question_shape,
+)
 from assistant.rag.text import normalize, stop_words
 
 _DIGITS = re.compile(r"\d")
+_SERIES_BONUS = 0.05  # small: it orders list answers among sentences already on topic
 _DEFINES = re.compile(r"\b(?:adalah|yaitu|ialah|merupakan|berarti|singkatan dari|kepanjangan(?:nya)?|artinya)\b")
 _EXPANSION_ONLY = re.compile(r"\bsingkatan dari\b|\bkepanjangan\w*\b", re.I)
 _CAUSE = re.compile(
@@ -56,9 +65,20 @@ def defines(sentence: str, shape: QuestionShape, terms: tuple[str, ...]) -> bool
     return _expands_term(sentence, terms) if shape.has(EXPANSION) else _defines_term(sentence, terms)
 
 
+# "A, B, dan C": a sentence that names several items at once (a whole list in one sentence)
+_SERIES = re.compile(r"[^,.;]+,[^,.;]+,?\s(?:dan|atau|serta|and|or)\s", re.I)
+
+
+def names_several(sentence: str) -> bool:
+    """The sentence lists three or more items ("berat badan, tinggi badan, dan LiLA")."""
+    return bool(_SERIES.search(sentence))
+
+
 def bonus(sentence: str, shape: QuestionShape, terms: tuple[str, ...]) -> float:
     """Extra score for a sentence that has the form the question asks for."""
     score = 0.0
+    if shape.has(LIST) and names_several(sentence):
+        score += _SERIES_BONUS
     if shape.has(AMOUNT) and _DIGITS.search(sentence):
         score += 0.15
     if shape.has(EXPANSION) and _expands_term(sentence, terms):

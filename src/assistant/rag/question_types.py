@@ -30,7 +30,7 @@ _DEFINITION_RE = re.compile(
 _LIST_RE = re.compile(
     r"\b(?:apa (?:saja|aja|aj)|apa2|sebutkan|daftar(?:nya)?|syarat(?:nya|-syarat)?|komponen(?:nya)?|tahap(?:an|annya)"
     r"|langkah(?:-langkah|nya)?|berkas|dokumen|kriteria|indikator|variabel|jenis(?:nya)?|macam|hak(?:-hak|nya)?"
-    r"|kewajiban(?:nya)?|ciri(?:-ciri|nya)?|what are|which|list|requirements?|documents?|papers|steps?|tests?"
+    r"|kewajiban(?:nya)?|ciri(?:-ciri|nya)?|what are|which|(?:^|(?<=please )|(?<=pls )|(?<=you ))list|requirements?|documents?|papers|steps?|tests?"
     r"|siapa (?:saja|aja)|struktur(?:nya)?|susunan(?:nya)?|structure|terdiri)\b"
 )
 _PROCEDURE_RE = re.compile(
