@@ -291,11 +291,11 @@ def embedding_limit(seconds: float = 6.0, batch: int = 32, seed: int = 99) -> tu
 
 def texts_per_unique_question(samples: int = 2000, seed: int = 99) -> float:
     """How many texts the service embeds for one never-seen question of this bench: the question, and
-    each of its asking clauses the scope check judges separately (``assistant.rag.scope.asks``)."""
-    from assistant.rag.scope import asks
+    each asking clause the scope check judges separately (``assistant.rag.scope.judged_asks``)."""
+    from assistant.rag.scope import judged_asks
 
     stream = question_stream(random.Random(seed), 1.0)
-    return sum(len(asks(next(stream)[1])) for _ in range(samples)) / samples
+    return sum(len(judged_asks(next(stream)[1])) for _ in range(samples)) / samples
 
 
 def bench(url: str, args: argparse.Namespace, label: str, pid: int | None = None,
@@ -510,7 +510,7 @@ def main() -> None:
               f"{os.cpu_count()} cores, best of: {shown}); the last columns compare the unique-answer rate with it")
         texts = texts_per_unique_question()
         print(f"a unique question here is {texts:.2f} query texts to embed (the scope check embeds each asking "
-              f"clause too): unique answers can reach about {texts and 1 / texts:.2f} of the limit "
+              f"clause that names no program too): unique answers can reach about {texts and 1 / texts:.2f} of the limit "
               f"(a little more, as clauses are shorter than questions)")
 
     rows: list[dict[str, object]] = []

@@ -12,7 +12,7 @@ from assistant.adapters.state import InMemoryStateStore
 from assistant.dialogue.service import ConversationService
 from assistant.dialogue.texts import TEXT_KEYS, load_texts, out_of_scope_key
 from assistant.models import Answer
-from assistant.rag.scope import SemanticScope, asks, question_headings
+from assistant.rag.scope import SemanticScope, asks, judged_asks, question_headings
 from assistant.rag.scope_families import OUT_OF_SCOPE_FAMILIES, TaskFamily
 
 # A toy embedding space: one axis per topic word, so which reference an ask is closest to is known.
@@ -54,6 +54,12 @@ def test_a_single_ask_is_the_whole_question() -> None:
     assert asks("Berapa bantuan PKH untuk ibu hamil? 7") == ["Berapa bantuan PKH untuk ibu hamil? 7"]
     # clauses that only tell are context, not asks
     assert asks("sy punya anak dua, suami kerja serabutan") == ["sy punya anak dua, suami kerja serabutan"]
+
+
+def test_a_clause_that_names_a_program_is_judged_with_the_whole_question_only() -> None:
+    question = "anak sy kelas 3 SD, apakah dapat bantuan PKH? tolong diagnosa tinggi badannya"
+    assert asks(question)[1:] == ["apakah dapat bantuan PKH", "tolong diagnosa tinggi badannya"]
+    assert judged_asks(question) == [question, "tolong diagnosa tinggi badannya"]
 
 
 def test_a_number_s_separators_do_not_split_a_clause() -> None:

@@ -85,6 +85,16 @@ def asks(question: str) -> list[str]:
     return [whole, *asking] if len(meaningful) > 1 and asking else [whole]
 
 
+def judged_asks(question: str) -> list[str]:
+    """The asks the scope check embeds: the whole question, and each asking clause that names no program.
+
+    A clause that names a program ("apakah dapat bantuan PKH di Bandung?") asks about it as the whole
+    question does; judging it again costs a model pass and adds nothing. A clause that names none
+    ("tolong diagnosa dong", "bunganya brp") may ask for a task outside the assistant's role.
+    """
+    return [ask for n, ask in enumerate(asks(question)) if n == 0 or not names_program(ask)]
+
+
 def question_headings(chunks: Sequence[Chunk]) -> list[str]:
     """The questions the guidelines answer: every heading of the index phrased as a question."""
     found = {chunk.section.split(" > ")[-1].strip() for chunk in chunks}
@@ -157,7 +167,7 @@ class SemanticScope:
 
     def _judge(self, question: str) -> ScopeVerdict:
         inside, outside, owners = self._reference()
-        texts = asks(question)
+        texts = judged_asks(question)
         if not len(inside) or not len(outside):
             return ScopeVerdict(None, 0.0)
         vectors = np.asarray(self._embed(texts), dtype=np.float32)
