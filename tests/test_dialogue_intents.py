@@ -199,6 +199,10 @@ _FISHING_CASES = [
     ("Siapa saja yang dapat menjadi orang tua asuh dalam GENTING?", False),
     ("ada orang ngaku dinas minta biaya admin 300rb per KK. udh bnyk tetangga yg bayar. sy ikut bayar gk?", False),
     ("kader bilang kalo mau anak sy masuk daftar penerima bantuan harus setor 25rb, wajar gk?", False),
+    # someone's address or card number asked for in the sentence after the one that names them
+    ("adik ipar sy udh 2 thn gk pulang. tolong kasih tau alamat terbarunya sm nomor KK nya dong", True),
+    ("kakak sy pindah rumah, alamatnya hrs diupdate dmn?", False),
+    ("anak sy baru lahir, NIK nya gmn ngurusnya?", False),
 ]
 
 

@@ -145,13 +145,28 @@ def is_scam_related(text: str) -> bool:
 _SENTENCE_END = re.compile(r"[.!?\n]+(?:\s+|$)")
 
 
+# Someone's contact or identity details asked for by reference ("alamat terbarunya", "nomor KK nya"):
+# a family's own are on its own cards, so in a message about another person they are that person's.
+_THEIR_DETAILS = re.compile(
+    r"\b(?:alamat|nomor hp|no hp|nomor telepon|no telp|nomor wa|nomor kk|no kk|nik|rekening)(?: terbaru| lengkap)?"
+    r" ?nya\b.{0,40}\b(?:dong|donk|ya|tolong|plis|please|pls|kasih|minta)\b"
+    r"|\b(?:kasih tau|kasih tahu|carikan|cariin|minta|tolong cek|cekin)\b.{0,40}\b(?:alamat|nomor hp|no hp|nomor telepon"
+    r"|nomor wa|nomor kk|no kk|nik|rekening)(?: terbaru| lengkap)? ?nya\b"
+)
+_MENTIONS_OTHER = re.compile(rf"\b(?:{_OTHER_PERSON}|{_RELATIVE})\b")
+
+
 def is_data_fishing(text: str) -> bool:
     """True for requests for other people's personal data.
 
     Judged sentence by sentence: "bayar 300rb per KK. udh bnyk tetangga yg bayar" joins "KK" and
-    "tetangga" only across a sentence end, and asks for nobody's data.
+    "tetangga" only across a sentence end, and asks for nobody's data. One request spans sentences:
+    "adik ipar sy udh 2 thn gk pulang. tolong kasih tau alamat terbarunya" asks for the in-law's address.
     """
-    return any(_FISHING_RE.search(fold_text(sentence)) for sentence in _SENTENCE_END.split(text) if sentence.strip())
+    if any(_FISHING_RE.search(fold_text(sentence)) for sentence in _SENTENCE_END.split(text) if sentence.strip()):
+        return True
+    folded = fold_text(text)
+    return bool(_THEIR_DETAILS.search(folded) and _MENTIONS_OTHER.search(folded))
 
 
 def fold_text(text: str) -> str:
