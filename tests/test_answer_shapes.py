@@ -200,3 +200,15 @@ def test_a_sentence_naming_several_items_is_recognised() -> None:
     assert cues.bonus(listing, list_question, ()) > cues.bonus(one_item, list_question, ())
     assert cues.bonus(listing, question_shape("berapa bantuannya?"), ()) == cues.bonus(
         one_item, question_shape("berapa bantuannya?"), ())
+
+
+def test_a_list_is_completed_from_the_section_with_several_good_sentences() -> None:
+    # one section has a single sentence naming the whole topic; the other holds the items of the list
+    answerer, hits = _answerer_over([
+        "Pemeriksaan calon pengantin dicatat di aplikasi. Aplikasi itu dibuat tahun 2022. Aplikasi itu gratis.",
+        "Pemeriksaan calon pengantin mencakup berat badan. Pemeriksaan calon pengantin mencakup tinggi badan. "
+        "Pemeriksaan calon pengantin mencakup lingkar lengan. Pemeriksaan calon pengantin mencakup hemoglobin.",
+    ])
+    answer = answerer.answer("pemeriksaan calon pengantin apa saja?", hits)
+    for item in ("berat badan", "tinggi badan", "lingkar lengan", "hemoglobin"):
+        assert item in answer.text

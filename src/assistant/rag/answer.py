@@ -285,8 +285,14 @@ class ExtractiveAnswerer:
         """
         if not chosen:
             return chosen, None
-        # the section that holds the list: the first chosen sentence that is an item of a series, else the best
-        best = next((c for c in chosen if cues.enumerates(c.text)), chosen[0])
+        # the section that holds the list: among the chosen sentences' sections, the one whose three best
+        # sentences score highest together (a list is several good sentences, not one), then a series item
+        mass: dict[str, list[float]] = {}
+        for c in candidates:
+            mass.setdefault(c.hit.chunk.chunk_id, []).append(c.score)
+        def weight(c: _Candidate) -> float:
+            return round(math.fsum(sorted(mass[c.hit.chunk.chunk_id], reverse=True)[:3]), 9)
+        best = max(chosen, key=lambda c: (weight(c), cues.enumerates(c.text), -chosen.index(c)))
         same = sorted((c for c in candidates if c.hit.chunk.chunk_id == best.hit.chunk.chunk_id), key=lambda c: c.position)
         rest = [c for c in same if c not in chosen and c.score >= 0.3 * best.score]
         room = max(0, cap - len(chosen))
