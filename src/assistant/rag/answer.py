@@ -273,6 +273,28 @@ class ExtractiveAnswerer:
             chosen.append(best)
         return chosen  # best first: a citizen reading one line gets the most direct answer
 
+    def _list_section(self, chosen: list[_Candidate], candidates: list[_Candidate]) -> _Candidate:
+        """The best sentence of the section that holds the list.
+
+        A list is several good sentences, not one: among the chosen sentences and the best sentence of
+        each retrieved section, the one whose section's three best sentences score highest together
+        (then an item of a numbered series, then the earlier one).
+        """
+        scores: dict[str, list[float]] = {}
+        leaders: dict[str, _Candidate] = {}
+        for c in candidates:
+            chunk_id = c.hit.chunk.chunk_id
+            scores.setdefault(chunk_id, []).append(c.score)
+            if c.hit_rank < self._max_hits and (chunk_id not in leaders or c.score > leaders[chunk_id].score):
+                leaders[chunk_id] = c
+        pool = chosen + [c for c in leaders.values() if c not in chosen]
+
+        def strength(c: _Candidate) -> tuple[float, bool, int]:
+            top = sorted(scores[c.hit.chunk.chunk_id], reverse=True)[:3]
+            return round(math.fsum(top), 9), cues.enumerates(c.text), -pool.index(c)
+
+        return max(pool, key=strength)
+
     def _with_section(
         self, chosen: list[_Candidate], candidates: list[_Candidate], cap: int
     ) -> tuple[list[_Candidate], str | None]:
@@ -285,14 +307,9 @@ class ExtractiveAnswerer:
         """
         if not chosen:
             return chosen, None
-        # the section that holds the list: among the chosen sentences' sections, the one whose three best
-        # sentences score highest together (a list is several good sentences, not one), then a series item
-        mass: dict[str, list[float]] = {}
-        for c in candidates:
-            mass.setdefault(c.hit.chunk.chunk_id, []).append(c.score)
-        def weight(c: _Candidate) -> float:
-            return round(math.fsum(sorted(mass[c.hit.chunk.chunk_id], reverse=True)[:3]), 9)
-        best = max(chosen, key=lambda c: (weight(c), cues.enumerates(c.text), -chosen.index(c)))
+        best = self._list_section(chosen, candidates)
+        if best not in chosen:  # the list sits in a retrieved section none of whose sentences was chosen
+            chosen = [*chosen[:1], best]
         same = sorted((c for c in candidates if c.hit.chunk.chunk_id == best.hit.chunk.chunk_id), key=lambda c: c.position)
         rest = [c for c in same if c not in chosen and c.score >= 0.3 * best.score]
         room = max(0, cap - len(chosen))
