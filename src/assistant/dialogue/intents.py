@@ -121,9 +121,10 @@ def classify(text: str, *, in_status_flow: bool = False) -> Classification:
     how_to = bool(_HOW_TO_RE.search(norm))
     if not scam and not how_to and _STATUS_RE.search(norm) and words <= 8:
         return Classification(Intent.STATUS_CHECK)
-    if not scam and extract_nik(text) and words <= 6:
+    nik = extract_nik(text)
+    if not scam and nik and words <= 6:
         return Classification(Intent.STATUS_CHECK)
-    if extract_nik(text) and not _OWN_NIK_RE.search(norm):
+    if nik and not _OWN_NIK_RE.search(norm):
         # a NIK not given as the asker's own is someone else's: never looked up nor talked about
         return Classification(Intent.INJECTION)
     if not scam and _OFF_TOPIC_RE.search(norm) and not DOMAIN_RE.search(norm):

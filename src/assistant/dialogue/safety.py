@@ -147,11 +147,12 @@ _SENTENCE_END = re.compile(r"[.!?\n]+(?:\s+|$)")
 
 # Someone's contact or identity details asked for by reference ("alamat terbarunya", "nomor KK nya"):
 # a family's own are on its own cards, so in a message about another person they are that person's.
+_THEIR_DETAIL = (
+    r"\b(?:alamat|nomor hp|no hp|nomor telepon|no telp|nomor wa|nomor kk|no kk|nik|rekening)(?: terbaru| lengkap)? ?nya\b"
+)
 _THEIR_DETAILS = re.compile(
-    r"\b(?:alamat|nomor hp|no hp|nomor telepon|no telp|nomor wa|nomor kk|no kk|nik|rekening)(?: terbaru| lengkap)?"
-    r" ?nya\b.{0,40}\b(?:dong|donk|ya|tolong|plis|please|pls|kasih|minta)\b"
-    r"|\b(?:kasih tau|kasih tahu|carikan|cariin|minta|tolong cek|cekin)\b.{0,40}\b(?:alamat|nomor hp|no hp|nomor telepon"
-    r"|nomor wa|nomor kk|no kk|nik|rekening)(?: terbaru| lengkap)? ?nya\b"
+    rf"{_THEIR_DETAIL}.{{0,40}}\b(?:dong|donk|ya|tolong|plis|please|pls|kasih|minta)\b"
+    rf"|\b(?:kasih tau|kasih tahu|carikan|cariin|minta|tolong cek|cekin)\b.{{0,40}}{_THEIR_DETAIL}"
 )
 _MENTIONS_OTHER = re.compile(rf"\b(?:{_OTHER_PERSON}|{_RELATIVE})\b")
 

@@ -287,13 +287,10 @@ class ExtractiveAnswerer:
             scores.setdefault(chunk_id, []).append(c.score)
             if c.hit_rank < self._max_hits and (chunk_id not in leaders or c.score > leaders[chunk_id].score):
                 leaders[chunk_id] = c
+        strength = {cid: round(math.fsum(sorted(s, reverse=True)[:3]), 9) for cid, s in scores.items()}
         pool = chosen + [c for c in leaders.values() if c not in chosen]
-
-        def strength(c: _Candidate) -> tuple[float, bool, int]:
-            top = sorted(scores[c.hit.chunk.chunk_id], reverse=True)[:3]
-            return round(math.fsum(top), 9), cues.enumerates(c.text), -pool.index(c)
-
-        return max(pool, key=strength)
+        # max keeps the first of equals: the earlier sentence wins a tie
+        return max(pool, key=lambda c: (strength[c.hit.chunk.chunk_id], cues.enumerates(c.text)))
 
     def _with_section(
         self, chosen: list[_Candidate], candidates: list[_Candidate], cap: int

@@ -146,7 +146,7 @@ def names_channel(sentence: str) -> bool:
 # An age the question states ("anak sy umur 2 thn", "5,5 tahun", "bayi 8 bulan") and the age ranges a
 # sentence states ("usia 0–6 tahun", "di bawah 2 tahun", "60 tahun ke atas").
 _AGE = re.compile(
-    r"\b(?:umur|usia|age[d]?)?\s*(\d{1,3}(?:[.,]\d)?)\s*(tahun|thn|th|taun|thun|tahunan|years?|yrs?|yo|bulan|bln|months?)\b",
+    r"\b(?:umur|usia|aged?)?\s*(\d{1,3}(?:[.,]\d)?)\s*(tahun|thn|th|taun|thun|tahunan|years?|yrs?|yo|bulan|bln|months?)\b",
     re.I,
 )
 _RANGE = re.compile(r"\b(\d{1,3})\s*(?:–|-|—|sampai|hingga|s\.?d\.?|to)\s*(\d{1,3})\s*(?:tahun|bulan|years?)", re.I)
