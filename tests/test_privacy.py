@@ -92,3 +92,17 @@ def test_sealed_values_round_trip_only_with_the_same_key_and_purpose() -> None:
     assert keys.unseal("other", token) is None
     assert KeyedHasher(b"x" * 32).unseal("flow-nik", token) is None
     assert keys.unseal("flow-nik", token[:-4] + "AAAA") is None and keys.unseal("flow-nik", "!!") is None
+
+
+def test_a_random_id_never_reads_as_a_nik(monkeypatch) -> None:
+    import uuid
+
+    from assistant.privacy import random_id
+
+    # the first draw holds sixteen digits in a row, as about 1 in 130 UUIDs does; it is drawn again
+    draws = iter([uuid.UUID("32041234567890123abcdefabcdefabc"), uuid.UUID("0f1e2d3c4b5a69788796a5b4c3d2e1f0")])
+    monkeypatch.setattr(uuid, "uuid4", lambda: next(draws))
+    assert has_nik_like("32041234567890123abcdefabcdefabc")
+    assert random_id() == "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+    monkeypatch.undo()
+    assert not any(has_nik_like(random_id()) for _ in range(2000))

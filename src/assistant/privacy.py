@@ -23,6 +23,7 @@ import os
 import re
 import secrets
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -104,6 +105,18 @@ def redact_nik(text: str) -> str:
 def has_nik_like(text: str) -> bool:
     """True when ``text`` holds a digit run that :func:`redact_nik` would mask."""
     return redact_nik(text) != text
+
+
+def random_id() -> str:
+    """A fresh random id (32 hex characters) that never holds a NIK-like digit run.
+
+    About 1 in 130 plain UUIDs does: a conversation id the server handed out would then be refused when
+    the client sends it back, and masked in the logs. Such a draw is simply drawn again.
+    """
+    while True:
+        value = uuid.uuid4().hex
+        if not has_nik_like(value):
+            return value
 
 
 def sixteen_digit_numbers(text: str) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,7 +25,7 @@ from assistant.errors import AssistantError, InputError, NotFoundError
 from assistant.input_text import checked_text
 from assistant.models import Answer, Citation, DocumentInfo, Reply, ScoredChunk
 from assistant.ports import HouseholdLookup, KnowledgeBase, StateStore
-from assistant.privacy import KeyedHasher, has_nik_like, redact_nik
+from assistant.privacy import KeyedHasher, has_nik_like, random_id, redact_nik
 
 logger = logging.getLogger("assistant.dialogue")
 
@@ -147,13 +146,13 @@ class ConversationService:
         if memory is None or not _continues(memory, conversation_id):
             if memory is not None:
                 self._memory.clear_flow(user_id)
-            memory = Memory(conversation_id or uuid.uuid4().hex)
+            memory = Memory(conversation_id or random_id())
         classification = classify(text)
         outcome = self._route(user_id, role, list(regions or ()), text, classification, memory, effective_audience)
-        answer_id = uuid.uuid4().hex
+        answer_id = random_id()
         latency_ms = (time.perf_counter() - started) * 1000
         if outcome.intent == Intent.ERASE:
-            memory = Memory(uuid.uuid4().hex)
+            memory = Memory(random_id())
         if outcome.verification_input:
             redacted_q = redacted_resolved = STATUS_INPUT_PLACEHOLDER
         else:

@@ -8,7 +8,6 @@ import logging
 import queue
 import re
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Annotated, Any
@@ -31,7 +30,7 @@ from assistant.api.schemas import (
 from assistant.dialogue.service import resolve_audience
 from assistant.errors import AssistantError, NotFoundError
 from assistant.ports import QuickReplies
-from assistant.privacy import redact_nik
+from assistant.privacy import random_id, redact_nik
 from assistant.rag.streaming import DraftBuffer, streaming_to
 
 # Any route here may meet a malformed key (401) or a dependency that is down (503).
@@ -80,7 +79,7 @@ async def chat(
     # popular question never queues for a thread behind the questions that need the model.
     at_once = services.local_state
     if raw_user is None:
-        raw_user = conversation_id = uuid.uuid4().hex
+        raw_user = conversation_id = random_id()
     else:
         count = partial(request.app.state.limiter.hit, "user", f"{caller.namespace}:{raw_user}",
                         api.anonymous_rate_per_minute)
