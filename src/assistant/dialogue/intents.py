@@ -31,6 +31,7 @@ class Classification:
     rating: str | None = None  # for feedback: "up" or "down"
     misconduct: bool = False  # reports extortion, cuts or a kept card: say it is not allowed and where to report
     question: str | None = None  # the real question left after an injected instruction was stripped
+    family: str | None = None  # for OUT_OF_SCOPE: the kind of task declined, which picks the decline text
 
 
 def fold_message(text: str) -> str:
@@ -99,6 +100,8 @@ def classify(text: str, *, in_status_flow: bool = False) -> Classification:
         if question and mentions_domain(question) and not safety.is_data_fishing(question):
             return Classification(Intent.PROGRAM_QUESTION, question=question)
         return Classification(Intent.INJECTION)
+    if safety.is_deception_request(text):
+        return Classification(Intent.OUT_OF_SCOPE, family="deception")
     if _WRITING_RE.search(norm):
         return Classification(Intent.OUT_OF_SCOPE)
     if _CANCEL_RE.match(norm):
@@ -191,13 +194,19 @@ def _find_entities(norm: str) -> list[_Span]:
 _QUESTION_PARTICLES = {"tidak", "apa", "berapa", "kapan", "mana", "dimana", "siapa", "bagaimana", "kenapa", "ya"}
 
 
+_LONG_FOLLOW_UP_WORDS = 16
+
+
 def is_follow_up(text: str, previous_question: str | None) -> bool:
     """A short message that only makes sense against the previous question."""
     if not previous_question:
         return False
     norm = fold_message(text)
     words = norm.split()
-    if not words or len(words) > 8:
+    # "kok skrg dipulangin lg ke rumah? kirain bs tinggal disana seterusnya" after a question about
+    # ATENSI: a longer message that names nothing of the domain or outside it still continues it
+    topicless = not DOMAIN_RE.search(norm) and not _OFF_TOPIC_RE.search(norm)
+    if not words or len(words) > (_LONG_FOLLOW_UP_WORDS if topicless else 8):
         return False
     starts_with_connector = bool(_CONNECTOR_RE.match(norm))
     rest = _CONNECTOR_RE.sub("", norm)
@@ -210,8 +219,6 @@ def is_follow_up(text: str, previous_question: str | None) -> bool:
         len(words) <= 3 and not entities and not DOMAIN_RE.search(norm) and not _OFF_TOPIC_RE.search(norm)
         and (text.strip().endswith("?") or words[-1] in _QUESTION_PARTICLES)
     )
-    # "itu maksudnya apa ya?", "isiannya apa aja disitu?": a short question with no topic of its own
-    topicless = len(words) <= 8 and not DOMAIN_RE.search(norm) and not _OFF_TOPIC_RE.search(norm)
     return (starts_with_connector or only_entities or refers_back or bare_question or topicless) and not self_contained
 
 

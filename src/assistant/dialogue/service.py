@@ -272,7 +272,7 @@ class ConversationService:
                 result = self._flow.start(message)
                 return self._flow_outcome(user_id, result, verification_input=result.outcome != "asked_nik")
             case Intent.OUT_OF_SCOPE:
-                return _Outcome(Intent.OUT_OF_SCOPE, self._texts.get("out_of_scope"), refused=True,
+                return _Outcome(Intent.OUT_OF_SCOPE, self._texts.get(out_of_scope_key(c.family)), refused=True,
                                 suggestions=self._default_suggestions(role))
         return self._program_question(text, c, memory, role, audience)
 
