@@ -191,22 +191,23 @@ def _find_entities(norm: str) -> list[_Span]:
     return sorted(spans, key=lambda s: s.start)
 
 
-_QUESTION_PARTICLES = {"tidak", "apa", "berapa", "kapan", "mana", "dimana", "siapa", "bagaimana", "kenapa", "ya"}
-
-
-_LONG_FOLLOW_UP_WORDS = 16
+_FOLLOW_UP_WORDS = 8  # longest message read as a follow-up
+_TOPICLESS_FOLLOW_UP_WORDS = 16  # ... when it names nothing in or outside the domain
 
 
 def is_follow_up(text: str, previous_question: str | None) -> bool:
-    """A short message that only makes sense against the previous question."""
+    """A message that only makes sense against the previous question.
+
+    A short one that starts with a connector, names only entities or refers back; or one of up to 16
+    words with no topic of its own: "bayar gk?" after "Tamasya itu apa?", "kok skrg dipulangin lg ke
+    rumah? kirain bs tinggal disana seterusnya" after a question about ATENSI.
+    """
     if not previous_question:
         return False
     norm = fold_message(text)
     words = norm.split()
-    # "kok skrg dipulangin lg ke rumah? kirain bs tinggal disana seterusnya" after a question about
-    # ATENSI: a longer message that names nothing of the domain or outside it still continues it
     topicless = not DOMAIN_RE.search(norm) and not _OFF_TOPIC_RE.search(norm)
-    if not words or len(words) > (_LONG_FOLLOW_UP_WORDS if topicless else 8):
+    if not words or len(words) > (_TOPICLESS_FOLLOW_UP_WORDS if topicless else _FOLLOW_UP_WORDS):
         return False
     starts_with_connector = bool(_CONNECTOR_RE.match(norm))
     rest = _CONNECTOR_RE.sub("", norm)
@@ -215,11 +216,7 @@ def is_follow_up(text: str, previous_question: str | None) -> bool:
     only_entities = bool(entities) and not body_words
     self_contained = any(e.cls == "program" for e in entities) and len(body_words) >= 2
     refers_back = len(words) <= 3 and not entities and any(w.endswith("nya") and len(w) > 4 for w in words)
-    bare_question = (  # "bayar gk?" after "Tamasya itu apa?": a question with no topic of its own
-        len(words) <= 3 and not entities and not DOMAIN_RE.search(norm) and not _OFF_TOPIC_RE.search(norm)
-        and (text.strip().endswith("?") or words[-1] in _QUESTION_PARTICLES)
-    )
-    return (starts_with_connector or only_entities or refers_back or bare_question or topicless) and not self_contained
+    return (starts_with_connector or only_entities or refers_back or topicless) and not self_contained
 
 
 def with_carried_program(text: str, previous_question: str | None) -> str:
