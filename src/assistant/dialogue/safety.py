@@ -74,8 +74,13 @@ _FISHING_PATTERNS = [
     r"\b(?:minta|mintain|kirim\w*|berikan|bagikan|tampilkan|lihat\w*|liat\w*|cek|cekin|kasih|share|send|give|show)\b"
     r"(?: \S+){0,3} daftar (?:nama |nik |semua |lengkap )*(?:penerima|kpm|nik)\b",
     r"\bdaftar (?:nama|nik)\b(?: \S+){0,4} (?:penerima|kpm|warga)\b",
-    r"\bsiapa saja (?:penerima|yang (?:dapat|dapet|menerima|terima))\b(?: \S+){0,4} di (?:desa|kelurahan|rt|rw|kampung|dusun"
-    r"|kecamatan|sini|tempat)",
+    r"\bsiapa (?:saja|aja|aj|sj) (?:penerima|yang (?:dapat|dapet|dpt|menerima|terima))\b(?: \S+){0,4} di (?:desa|kelurahan"
+    r"|rt|rw|kampung|dusun|kecamatan|sini|tempat)",
+    r"\bnames?\b(?: \S+){0,4} of (?:the )?(?:\S+ )?(?:recipients|beneficiaries|kpm)\b",
+    # beneficiaries' data handed on: "share NIK KPM dampingan sy ke koperasi"
+    r"\b(?:share|sebar\w*|bagi\w*|kirim\w*|serahkan|jual|kasih\w*|berikan)\b(?: \S+){0,4} (?:nik|no hp|nomor hp|data)\b"
+    r"(?: \S+){0,3} (?:kpm|penerima|peserta|warga)\b(?: \S+){0,4} ke (?:mereka|pihak lain|pihak ketiga|orang lain|koperasi"
+    r"|perusahaan|sales|marketing|leasing|pinjol|caleg|partai|third part)",
     r"(?:bocorkan|sebarkan|dump|ekspor) data",
     r"\b(?:berikan|tampilkan|sebutkan|carikan|bocorkan|kirimkan)\b(?: \w+){0,2} nik\b",
     r"\bnik (?:\w+ )?lengkap\b",
@@ -129,6 +134,8 @@ _DECEPTION_RE = re.compile(
     rf"|\b{_MAKE}\b(?: \S+){{0,8}} (?:keliatan|kelihatan|terlihat|tampak|mirip|looks?) (?:kayak |seperti |like )?"
     r"(?:asli|resmi|real|genuine|official)\b"
     r"|\b(?:memalsukan|malsuin|palsuin|memanipulasi|mengakali|ngakalin|ngakali|akalin|falsify)\b"
+    # a bribe the asker means to give ("gmn cara ngasihnya biar gk keliatan nyogok"), not one asked of them
+    r"|\b(?:nyogok|menyogok|nyogokin|nyuap|nyuapin|menyuap|bribe)\b"
 )
 _REPORT_RE = re.compile(_REPORTING)
 
@@ -187,6 +194,17 @@ _THEIR_DETAILS = re.compile(
     rf"|\b(?:kasih tau|kasih tahu|carikan|cariin|minta|tolong cek|cekin)\b.{{0,40}}{_THEIR_DETAIL}"
 )
 _MENTIONS_OTHER = re.compile(rf"\b(?:{_OTHER_PERSON}|{_RELATIVE})\b")
+# A person named with a title ("Pak Kades Suryadi", "Bu Sri Wahyuni") and then a record of theirs
+# ("terdaftar", "desilnya"); "Bu Ani bilang desil sy 3" or "... sy terdaftar" is the asker's own.
+_TITLE = r"(?:Pak|Bu|Bapak|Ibu|Mas|Mbak|Mba|Mbah|Bang|Kang|Teh|Om|Tante|Mr|Mrs|Ms)\.?"
+_ROLE = r"(?:Kades|Lurah|RT|RW|Camat|Kadus|Haji|Ustadz?|Bidan|Kader|Guru|Dokter|Pendamping|Menteri|Bupati|Gubernur)"
+_NAMED_RECORD_RE = re.compile(
+    rf"\b{_TITLE}(?: {_ROLE})? (?!{_ROLE}\b)(?-i:[A-Z][a-z]{{2,}})"
+    r".{0,80}\b(?<!sy )(?<!saya )(?<!aku )(?<!gw )(?<!kami )(?<!kita )(?<!i am )(?<!i'm )"
+    r"(?:terdaftar|desil\w*|penerima|statusnya|datanya|nik ?nya|registered|recipients?)\b"
+    r"(?! (?:keluarga |kel )?(?:sy|saya|aku|gw|gue|kami|kita|my)\b)",
+    re.IGNORECASE,
+)
 
 
 def is_data_fishing(text: str) -> bool:
@@ -200,6 +218,8 @@ def is_data_fishing(text: str) -> bool:
         folded = fold_text(sentence)
         if _FISHING_RE.search(folded) or (_OTHERS_RECORD_RE.search(folded) and _ASKING_RE.search(sentence.lower())):
             return True
+    if _NAMED_RECORD_RE.search(text) and _ASKING_RE.search(text.lower()):
+        return True
     folded = fold_text(text)
     return bool(_THEIR_DETAILS.search(folded) and _MENTIONS_OTHER.search(folded))
 
