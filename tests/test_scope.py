@@ -12,7 +12,7 @@ from assistant.adapters.state import InMemoryStateStore
 from assistant.dialogue.service import ConversationService
 from assistant.dialogue.texts import TEXT_KEYS, load_texts, out_of_scope_key
 from assistant.models import Answer
-from assistant.rag.scope import SemanticScope, asks, judged_asks, question_headings
+from assistant.rag.scope import SemanticScope, asks, judged_asks, mentions_domain, question_headings
 from assistant.rag.scope_families import OUT_OF_SCOPE_FAMILIES, TaskFamily
 
 # A toy embedding space: one axis per topic word, so which reference an ask is closest to is known.
@@ -151,3 +151,12 @@ def test_a_program_question_that_clearly_asks_what_the_guidelines_answer_gets_th
     margin["value"] = settings.clear_ask_margin - 0.01  # closer to an out-of-scope task: the usual bar
     assert answerer._bar(question, {"pkh"}) == settings.program_min_confidence
     assert answerer._bar("kalau gk dateng pertemuan, dicoret ga?", set()) != settings.clear_ask_min_confidence
+
+
+@pytest.mark.parametrize("text", ["ASLUT itu masih ada gk?", "Mensos sekarang siapa?", "syarat daftar pkh"])
+def test_naming_a_program_or_its_minister_mentions_the_domain(text: str) -> None:
+    assert mentions_domain(text)
+
+
+def test_a_question_naming_nothing_of_the_domain_does_not_mention_it() -> None:
+    assert not mentions_domain("resep rendang padang gimana?")

@@ -35,7 +35,7 @@ from assistant.rag.text import normalize
 # Proper names of the programs, agencies, data systems and payment channels the guidelines cover.
 PROGRAM_RE = re.compile(
     r"\b(?:pkh|bansos|kks|kpm|dtsen|dtks|desil|stunting|krs|posyandu|tamasya|daycare|day care|sembako|bpnt"
-    r"|pip|kip|pbi|jkn|bpjs kesehatan|bkl|atensi|genting|elsimil|sidaya|kemensos|bkkbn|kemendukbangga|p2k2"
+    r"|pip|kip|pbi|jkn|bpjs kesehatan|bkl|atensi|genting|elsimil|sidaya|kemensos|mensos|bkkbn|kemendukbangga|p2k2"
     r"|himbara|dinsos|dinas sosial|graduasi|aslut|tpk|hpk|sekolah lansia|cek bansos|cekbansos|bantuan sosial"
     r"|pendamping pkh|keluarga harapan|kesejahteraan sosial|perlinsos|nik|ktp|dukcapil|kartu keluarga|lansia|balita"
     r"|ibu hamil|disabilitas)\w*"
@@ -52,7 +52,8 @@ DOMAIN_RE = re.compile(
 
 def mentions_domain(text: str) -> bool:
     """True when the (raw) text names a program, a target group or a channel of the domain."""
-    return bool(DOMAIN_RE.search(normalize(text)))
+    folded = normalize(text)
+    return bool(DOMAIN_RE.search(folded) or PROGRAM_RE.search(folded))  # naming a program is mentioning it
 
 
 def names_program(text: str) -> bool:
