@@ -83,6 +83,8 @@ def test_answer_ends_with_the_channel_named_in_the_cited_passage(indexed_service
     ("syarat masuk Polri lulusan SMA apa saja?", "jobs"),
     ("bunga pinjaman modal usaha di bank berapa persen?", "finance"),
     ("partai apa yang harus saya pilih di pemilu nanti?", "politics"),
+    ("zakat mal dari tabungan hasil dagang berapa persen nisabnya?", "religion_law"),
+    ("bagaimana cara lapor SPT pajak tahunan?", "religion_law"),
 ])
 def test_asks_outside_the_role_are_declined_with_their_family(indexed_services, question, family):
     answer = indexed_services.knowledge.ask(question)
@@ -95,6 +97,7 @@ def test_asks_outside_the_role_are_declined_with_their_family(indexed_services, 
     "ciri-ciri anak stunting apa aja?",
     "suami sy polisi, bisa dapat pkh gk?",
     "pinjaman dari koperasi bisa bikin pkh sy dicabut?",
+    "kalau kepala keluarga meninggal, bantuan pkh nya bagaimana?",
 ])
 def test_questions_sharing_words_with_those_tasks_are_still_answered(indexed_services, question):
     answer = indexed_services.knowledge.ask(question)

@@ -58,7 +58,7 @@ TEXT_KEYS: dict[str, frozenset[str]] = {
     "misconduct_warning": _NONE,
     "decline_unknown": _CHANNELS,
     "out_of_scope": _CHANNELS,
-    **{f"out_of_scope_{family}": _NONE for family in ("health", "jobs", "finance", "politics")},
+    **{f"out_of_scope_{family}": _NONE for family in ("health", "jobs", "finance", "politics", "religion_law")},
     "out_of_scope_deception": _CHANNELS,
     "injection_declined": _NONE,
     "offer_status_check": _NONE,

@@ -75,4 +75,13 @@ OUT_OF_SCOPE_FAMILIES: tuple[TaskFamily, ...] = (
         "siapa penemu lampu pijar?",
         "tuliskan puisi atau cerita untuk saya",
     )),
+    TaskFamily("religion_law", (
+        "berapa zakat yang wajib dibayar dan kapan nisabnya?",
+        "bagaimana hukumnya menurut agama islam?",
+        "berapa lama antrean haji dan berapa biayanya?",
+        "bagaimana pembagian warisan menurut hukum?",
+        "cara lapor SPT pajak tahunan dan bikin NPWP",
+        "cara mengurus sertifikat tanah dan balik nama",
+        "cara mengurus perceraian atau sengketa di pengadilan",
+    )),
 )
