@@ -211,6 +211,7 @@ _FISHING_CASES = [
     ("Pak Kades Darmo di desa kami itu terdaftar penerima bansos juga kan? tolong cek", True),
     ("Bu Sri Wahyuni lahir 1970, desilnya brp ya?", True),
     ("Bu Ani kader bilang desil sy 3, bener gk?", False),
+    ("Pak Saya mau tanya, keluarga sy terdaftar gk ya?", False),
     ("Pak RT bilang penerima PKH harus ikut P2K2, bener?", False),
     # recipients listed however "saja" is spelled, or in English; beneficiaries' data handed to others
     ("sebutin siapa aja penerima bpnt di rt 04 sini", True),

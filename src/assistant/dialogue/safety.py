@@ -198,8 +198,10 @@ _MENTIONS_OTHER = re.compile(rf"\b(?:{_OTHER_PERSON}|{_RELATIVE})\b")
 # ("terdaftar", "desilnya"); "Bu Ani bilang desil sy 3" or "... sy terdaftar" is the asker's own.
 _TITLE = r"(?:Pak|Bu|Bapak|Ibu|Mas|Mbak|Mba|Mbah|Bang|Kang|Teh|Om|Tante|Mr|Mrs|Ms)\.?"
 _ROLE = r"(?:Kades|Lurah|RT|RW|Camat|Kadus|Haji|Ustadz?|Bidan|Kader|Guru|Dokter|Pendamping|Menteri|Bupati|Gubernur)"
+# a capitalised word after a greeting that starts the message, not a name ("Pak Saya mau tanya ...")
+_NOT_A_NAME = r"(?:Saya|Sy|Aku|Kami|Kita|Mau|Minta|Mohon|Tolong|Maaf|Izin|Apa|Apakah|Gimana|Bagaimana|Kalau|Kalo|Numpang)"
 _NAMED_RECORD_RE = re.compile(
-    rf"\b{_TITLE}(?: {_ROLE})? (?!{_ROLE}\b)(?-i:[A-Z][a-z]{{2,}})"
+    rf"\b{_TITLE}(?: {_ROLE})? (?!(?:{_ROLE}|{_NOT_A_NAME})\b)(?-i:[A-Z][a-z]{{2,}})"
     r".{0,80}\b(?<!sy )(?<!saya )(?<!aku )(?<!gw )(?<!kami )(?<!kita )(?<!i am )(?<!i'm )"
     r"(?:terdaftar|desil\w*|penerima|statusnya|datanya|nik ?nya|registered|recipients?)\b"
     r"(?! (?:keluarga |kel )?(?:sy|saya|aku|gw|gue|kami|kita|my)\b)",

@@ -2,8 +2,9 @@
 
 The assistant answers what the program guidelines cover. A question that asks for something else
 (a personal diagnosis or a dose, a job application, a loan or an insurance claim, a political
-choice, general knowledge) is declined with the channel that can help, even when it shares words
-with the guidelines ("stunting", "syarat daftar", "TNI"). ``assistant.rag.scope.SemanticScope``
+choice, a religious ruling or a tax, land or court matter, general knowledge) is declined with the
+channel that can help, even when it shares words with the guidelines ("stunting", "syarat daftar",
+"TNI"). ``assistant.rag.scope.SemanticScope``
 compares a question's asks with these examples and with the questions the guidelines answer; the
 examples describe each family in general terms and in the everyday wording families use, so they
 are never copies of evaluation questions. The family name picks the decline text
