@@ -33,27 +33,27 @@ from assistant.rag.scope_probe import ScopeProbe
 from assistant.rag.text import normalize
 
 # Proper names of the programs, agencies, data systems and payment channels the guidelines cover.
-PROGRAM_RE = re.compile(
-    r"\b(?:pkh|bansos|kks|kpm|dtsen|dtks|desil|stunting|krs|posyandu|tamasya|daycare|day care|sembako|bpnt"
+_PROGRAM_NAMES = (
+    r"pkh|bansos|kks|kpm|dtsen|dtks|desil|stunting|krs|posyandu|tamasya|daycare|day care|sembako|bpnt"
     r"|pip|kip|pbi|jkn|bpjs kesehatan|bkl|atensi|genting|elsimil|sidaya|kemensos|mensos|bkkbn|kemendukbangga|p2k2"
     r"|himbara|dinsos|dinas sosial|graduasi|aslut|tpk|hpk|sekolah lansia|cek bansos|cekbansos|bantuan sosial"
     r"|pendamping pkh|keluarga harapan|kesejahteraan sosial|perlinsos|nik|ktp|dukcapil|kartu keluarga|lansia|balita"
-    r"|ibu hamil|disabilitas)\w*"
+    r"|ibu hamil|disabilitas"
 )
-DOMAIN_RE = re.compile(
-    r"\b(?:pkh|bansos|cekbansos|bantuan|kks|kpm|dtsen|dtks|desil|stunting|krs|posyandu|puskesmas|lansia|lanjut usia|tamasya"
-    r"|daycare|day care|penitipan|tpa|sembako|bpnt|pip|kip|pbi|bpjs|jkn|pendamping|cair|pencairan|tahap"
-    r"|hamil|balita|bayi|anak|sekolah|disabilitas|bkl|atensi|genting|elsimil|catin|kemensos|bkkbn|kemendukbangga"
-    r"|graduasi|p2k2|himbara|kartu|penipuan|hoaks|hoax|desa|kelurahan|dinsos|dinas sosial|syarat|daftar"
-    r"|nik|ktp|kk|kartu keluarga|dukcapil|domisili|sidaya|perpres|inpres|permensos|kemenkes|hpk|tpk|kader|gizi"
-    r"|nikah|pengasuh|nifas|kehamilan|keluarga|rehabilitasi|sanggah|usul|kuota)\w*"
+# Target groups, channels and general welfare words; with the program names (naming a program is
+# mentioning the domain) they make the domain's words.
+_DOMAIN_WORDS = (
+    r"bantuan|puskesmas|lanjut usia|penitipan|tpa|bpjs|pendamping|cair|pencairan|tahap|hamil|bayi|anak|sekolah"
+    r"|catin|kartu|penipuan|hoaks|hoax|desa|kelurahan|syarat|daftar|kk|domisili|perpres|inpres|permensos|kemenkes"
+    r"|kader|gizi|nikah|pengasuh|nifas|kehamilan|keluarga|rehabilitasi|sanggah|usul|kuota"
 )
+PROGRAM_RE = re.compile(rf"\b(?:{_PROGRAM_NAMES})\w*")
+DOMAIN_RE = re.compile(rf"\b(?:{_PROGRAM_NAMES}|{_DOMAIN_WORDS})\w*")
 
 
 def mentions_domain(text: str) -> bool:
     """True when the (raw) text names a program, a target group or a channel of the domain."""
-    folded = normalize(text)
-    return bool(DOMAIN_RE.search(folded) or PROGRAM_RE.search(folded))  # naming a program is mentioning it
+    return bool(DOMAIN_RE.search(normalize(text)))
 
 
 def names_program(text: str) -> bool:
