@@ -293,3 +293,15 @@ def test_a_longer_message_naming_nothing_continues_the_conversation() -> None:
     # a long message with a topic of its own, or one off the domain, stands alone
     assert not is_follow_up("sy mau tanya soal syarat daftar PKH untuk anak sekolah yg baru pindah", previous)
     assert not is_follow_up("btw kak resep rendang yg enak gimana ya? buat acara keluarga besok", previous)
+
+
+def test_a_message_holding_a_nik_is_classified_but_never_kept():
+    from assistant.dialogue import intents
+
+    intents._classify_kept.cache_clear()
+    popular = "Berapa bantuan PKH untuk anak SD?"
+    assert intents.classify(popular) == intents.classify(popular)
+    assert intents._classify_kept.cache_info().hits == 1  # a popular question is classified once
+    with_nik = "cek status 3204016201080101 dong"
+    assert intents.classify(with_nik) == intents.classify(with_nik)
+    assert intents._classify_kept.cache_info().currsize == 1  # the NIK message is not among the kept ones

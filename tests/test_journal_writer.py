@@ -121,3 +121,16 @@ def test_one_bad_row_costs_only_itself(caplog):
     assert [r["answer_id"] for r in rows] == ["a0", "a1", "a2"]
     assert any(r.getMessage() == "journal write failed" and r.answer_id == "bad" for r in caplog.records)
     journal.close()
+
+
+def test_rows_of_the_next_moment_join_one_transaction_and_a_flush_does_not_wait_for_them():
+    store = GatedJournal()
+    store.gate.set()
+    journal = BackgroundJournal(store, linger=30.0)  # woken by the first row, the writer lingers for more
+    for n in range(20):
+        journal.record(entry(f"a{n}"))
+    started = time.perf_counter()
+    journal.flush()  # cuts the linger short
+    assert time.perf_counter() - started < 10.0
+    assert store.calls == [[f"a{n}" for n in range(20)]]  # one transaction, in order
+    journal.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 
 import pytest
@@ -95,14 +96,33 @@ def test_sealed_values_round_trip_only_with_the_same_key_and_purpose() -> None:
 
 
 def test_a_random_id_never_reads_as_a_nik(monkeypatch) -> None:
-    import uuid
-
+    from assistant import privacy
     from assistant.privacy import random_id
 
-    # the first draw holds sixteen digits in a row, as about 1 in 130 UUIDs does; it is drawn again
-    draws = iter([uuid.UUID("32041234567890123abcdefabcdefabc"), uuid.UUID("0f1e2d3c4b5a69788796a5b4c3d2e1f0")])
-    monkeypatch.setattr(uuid, "uuid4", lambda: next(draws))
+    # the first draw holds sixteen digits in a row, as about 1 in 130 random ids does; it is drawn again
+    draws = iter(["32041234567890123abcdefabcdefabc", "0f1e2d3c4b5a69788796a5b4c3d2e1f0"])
+    monkeypatch.setattr(privacy._IDS, "next_hex", lambda: next(draws))
     assert has_nik_like("32041234567890123abcdefabcdefabc")
     assert random_id() == "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
     monkeypatch.undo()
-    assert not any(has_nik_like(random_id()) for _ in range(2000))
+    ids = [random_id() for _ in range(2000)]
+    assert not any(has_nik_like(i) for i in ids)
+    assert len(set(ids)) == len(ids) and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
+
+
+def test_a_forked_worker_draws_ids_of_its_own() -> None:
+    """Two workers forked from one parent must never hand out the same conversation or answer id."""
+    from assistant.privacy import random_id
+
+    random_id()  # the parent's stream is in use before the fork, as in a preloading server
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its next ids, then exit without running the parent's cleanup
+        os.write(write, " ".join(random_id() for _ in range(5)).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    child = set(os.read(read, 4096).decode().split())
+    os.close(read)
+    parent = {random_id() for _ in range(5)}
+    assert len(child) == 5 and not child & parent

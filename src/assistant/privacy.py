@@ -19,11 +19,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import itertools
 import os
 import re
 import secrets
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -107,14 +107,39 @@ def has_nik_like(text: str) -> bool:
     return redact_nik(text) != text
 
 
+class _IdStream:
+    """Unpredictable ids without a system call each: a keyed BLAKE2b of a counter (a keyed-hash DRBG).
+
+    ``uuid4`` reads the OS random source for every id; under load each read hands the GIL to another
+    thread and waits for it back, on the path of every reply. The key is drawn from the OS once per
+    process, and again in a forked child, so two workers never share a stream.
+    """
+
+    def __init__(self) -> None:
+        self._reseed()
+        os.register_at_fork(after_in_child=self._reseed)
+
+    def _reseed(self) -> None:
+        self._key = os.urandom(32)
+        self._counter = itertools.count()
+
+    def next_hex(self) -> str:
+        """32 hex characters that nobody without the key can predict from earlier ones."""
+        block = next(self._counter).to_bytes(16, "big")
+        return hashlib.blake2b(block, key=self._key, digest_size=16).hexdigest()
+
+
+_IDS = _IdStream()
+
+
 def random_id() -> str:
     """A fresh random id (32 hex characters) that never holds a NIK-like digit run.
 
-    About 1 in 130 plain UUIDs does: a conversation id the server handed out would then be refused when
-    the client sends it back, and masked in the logs. Such a draw is simply drawn again.
+    About 1 in 130 random hex strings does: a conversation id the server handed out would then be
+    refused when the client sends it back, and masked in the logs. Such a draw is simply drawn again.
     """
     while True:
-        value = uuid.uuid4().hex
+        value = _IDS.next_hex()
         if not has_nik_like(value):
             return value
 

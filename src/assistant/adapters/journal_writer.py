@@ -41,12 +41,18 @@ class BackgroundJournal:
         inner: the journal that stores the rows (``SqlJournal``); its ``record_many`` is used when it has one.
         max_pending: rows queued at most before ``record`` waits for the writer.
         max_batch: rows written at most in one transaction.
+        linger: seconds the writer waits, once woken, for more rows to join the batch (a flush or
+            close does not wait for it).
     """
 
-    def __init__(self, inner: Journal, *, max_pending: int = 10_000, max_batch: int = 500) -> None:
+    def __init__(
+        self, inner: Journal, *, max_pending: int = 10_000, max_batch: int = 500, linger: float = 0.05
+    ) -> None:
         self.inner = inner
         self._max_pending = max_pending
         self._max_batch = max_batch
+        self._linger = linger
+        self._flushing = 0  # callers waiting in flush(): the writer does not linger for them
         self._queue: deque[JournalEntry] = deque()
         self._cond = threading.Condition()
         self._recorded = 0  # rows handed to record()
@@ -77,13 +83,18 @@ class BackgroundJournal:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="journal-writer", daemon=True)
                 self._thread.start()
-            self._cond.notify_all()
+            if len(self._queue) == 1:  # the writer waits only on an empty queue: wake it once per batch
+                self._cond.notify_all()
 
     def _run(self) -> None:
         while True:
             with self._cond:
                 while not self._queue and not self._closed:
                     self._cond.wait()
+                if not self._closed and not self._flushing and len(self._queue) < self._max_batch:
+                    # woken by the first row: let the rows of the next moment join its transaction,
+                    # so a busy server wakes this thread a few times a second, not once a reply
+                    self._cond.wait(self._linger)
                 if not self._queue:
                     return
                 batch = [self._queue.popleft() for _ in range(min(len(self._queue), self._max_batch))]
@@ -114,8 +125,13 @@ class BackgroundJournal:
         """Wait until every row recorded so far is written (rows recorded meanwhile are not waited for)."""
         with self._cond:
             target = self._recorded
-            while self._written < target and self._thread is not None and self._thread.is_alive():
-                self._cond.wait(1.0)
+            self._flushing += 1
+            self._cond.notify_all()  # a lingering writer writes now
+            try:
+                while self._written < target and self._thread is not None and self._thread.is_alive():
+                    self._cond.wait(1.0)
+            finally:
+                self._flushing -= 1
 
     # ------------------------------------------------------------------ reads and other writes: after a flush
 

@@ -6,14 +6,13 @@ import json
 import logging
 import re
 import time
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.api.errors import INTERNAL_ERROR_MESSAGE, BodyTooLarge, error_body
 from assistant.api.logging import request_id_var
 from assistant.api.metrics import ApiMetrics
-from assistant.privacy import redact_nik
+from assistant.privacy import random_id, redact_nik
 
 access_log = logging.getLogger("assistant.api.access")
 log = logging.getLogger("assistant.api")
@@ -32,7 +31,7 @@ class RequestContextMiddleware:
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", ())}
         incoming = headers.get("x-request-id", "")
-        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex[:16]
+        request_id = incoming if _SAFE_ID.match(incoming) else random_id()[:16]
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from assistant.dialogue import safety
 from assistant.privacy import extract_nik
@@ -89,8 +90,19 @@ _WRITING_RE = re.compile(
 )
 
 
-def classify(text: str, *, in_status_flow: bool = False) -> Classification:
+# Popular questions come again and again: their classification is kept. A text with this many digits
+# may hold a NIK, and a NIK is never kept in memory beyond its own request.
+_CACHED_MAX_DIGITS = 9
+
+
+def classify(text: str) -> Classification:
     """Decide what the user wants. Safety checks come first so they cannot be bypassed."""
+    if sum(ch.isdigit() for ch in text) > _CACHED_MAX_DIGITS:
+        return _classify(text)
+    return _classify_kept(text)
+
+
+def _classify(text: str) -> Classification:
     norm = fold_message(text)
     if safety.is_data_fishing(text):
         return Classification(Intent.INJECTION)
@@ -290,3 +302,6 @@ def rewrite_follow_up(text: str, previous_question: str) -> str:
     if not programs and not targets and body:
         parts.append(f"(lanjutan dari: {prev})")
     return " ".join(parts).strip() + "?"
+
+
+_classify_kept = lru_cache(maxsize=4096)(_classify)

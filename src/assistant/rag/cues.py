@@ -7,6 +7,7 @@ a reason ("karena", "jika"), a worked example ("misalnya", "contohnya"), a chann
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.rag.question_types import (
     AMOUNT,
@@ -43,10 +44,22 @@ def asked_terms(question: str) -> tuple[str, ...]:
     return tuple(w for w in words if w not in _QUESTION_WORDS and w not in stops and len(w) >= 2)
 
 
+# Corpus sentences recur in every answer: what a sentence's own form is (a definition head, a series,
+# a figure ...) is computed once per sentence, not once per question.
+_SENTENCE_CACHE = 32768
+
+
+@lru_cache(maxsize=_SENTENCE_CACHE)
+def _defining_head(sentence: str) -> str:
+    """The sentence's first ten words, normalised, when a defining verb is among them ("" otherwise)."""
+    head = " ".join(normalize(sentence).split()[:10])
+    return head if _DEFINES.search(head) else ""
+
+
 def _defines_term(sentence: str, terms: tuple[str, ...]) -> bool:
     """The sentence defines one of ``terms``: the term opens the sentence and a defining verb follows."""
-    head = " ".join(normalize(sentence).split()[:10])
-    return bool(_DEFINES.search(head)) and any(re.search(rf"\b{re.escape(t)}\b", head) for t in terms)
+    head = _defining_head(sentence)
+    return bool(head) and any(re.search(rf"\b{re.escape(t)}\b", head) for t in terms)
 
 
 def _expands_term(sentence: str, terms: tuple[str, ...]) -> bool:
@@ -69,9 +82,15 @@ def defines(sentence: str, shape: QuestionShape, terms: tuple[str, ...]) -> bool
 _SERIES = re.compile(r"[^,.;]+,[^,.;]+,?\s(?:dan|atau|serta|and|or)\s", re.I)
 
 
+@lru_cache(maxsize=_SENTENCE_CACHE)
 def names_several(sentence: str) -> bool:
     """The sentence lists three or more items ("berat badan, tinggi badan, dan LiLA")."""
     return bool(_SERIES.search(sentence))
+
+
+@lru_cache(maxsize=4 * _SENTENCE_CACHE)
+def _has(pattern: re.Pattern[str], sentence: str) -> bool:
+    return bool(pattern.search(sentence))
 
 
 def bonus(sentence: str, shape: QuestionShape, terms: tuple[str, ...]) -> float:
@@ -79,16 +98,16 @@ def bonus(sentence: str, shape: QuestionShape, terms: tuple[str, ...]) -> float:
     score = 0.0
     if shape.has(LIST) and names_several(sentence):
         score += _SERIES_BONUS
-    if shape.has(AMOUNT) and _DIGITS.search(sentence):
+    if shape.has(AMOUNT) and _has(_DIGITS, sentence):
         score += 0.15
     if shape.has(EXPANSION) and _expands_term(sentence, terms):
         score += 0.5
     elif shape.has(DEFINITION) and _defines_term(sentence, terms):
         # what a term means says more than what its letters stand for
         score += 0.1 if _EXPANSION_ONLY.search(sentence) else 0.3
-    if shape.has(REASON) and _CAUSE.search(sentence):
+    if shape.has(REASON) and _has(_CAUSE, sentence):
         score += 0.1
-    if _EXAMPLE.search(sentence):
+    if _has(_EXAMPLE, sentence):
         score -= 0.15  # a worked example answers less directly than the rule it illustrates
     return score
 
@@ -101,6 +120,7 @@ _STANCE = re.compile(
 )
 
 
+@lru_cache(maxsize=_SENTENCE_CACHE)
 def takes_stance(sentence: str) -> bool:
     """The sentence says yes or no to something ("tidak bisa", "belum tentu", "adalah hoaks", "boleh")."""
     return bool(_STANCE.search(sentence))
@@ -118,6 +138,7 @@ def asks_money(question: str, shape: QuestionShape | None = None) -> bool:
     return (shape or question_shape(question)).has(AMOUNT) and bool(_MONEY_WORDS.search(question))
 
 
+@lru_cache(maxsize=_SENTENCE_CACHE)
 def states_money(sentence: str) -> bool:
     """The sentence states an amount of money ("Rp900.000", "2,4 juta")."""
     return bool(_MONEY.search(sentence))
@@ -133,11 +154,13 @@ _ORDINAL = re.compile(
 )
 
 
+@lru_cache(maxsize=_SENTENCE_CACHE)
 def enumerates(sentence: str) -> bool:
     """The sentence is one item of a numbered series ("Termin kedua ...", "Langkah ketiga ...")."""
     return bool(_ORDINAL.search(sentence))
 
 
+@lru_cache(maxsize=_SENTENCE_CACHE)
 def names_channel(sentence: str) -> bool:
     """The sentence names where to go next (pendamping, 171, Dinas Sosial, desa, puskesmas ...)."""
     return bool(_CHANNEL.search(sentence))
@@ -163,11 +186,12 @@ def stated_ages(question: str) -> tuple[float, ...]:
     return tuple(ages)
 
 
-def _age_ranges(sentence: str) -> list[tuple[float, float]]:
+@lru_cache(maxsize=_SENTENCE_CACHE)
+def _age_ranges(sentence: str) -> tuple[tuple[float, float], ...]:
     ranges = [(float(a), float(b)) for a, b in _RANGE.findall(sentence)]
     ranges += [(0.0, float(b)) for b in _BELOW.findall(sentence)]
     ranges += [(float(a or b), 200.0) for a, b in _ABOVE.findall(sentence)]
-    return ranges
+    return tuple(ranges)
 
 
 def age_fit(sentence: str, ages: tuple[float, ...]) -> float:
