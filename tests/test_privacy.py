@@ -34,6 +34,7 @@ NIK = "3204016201080101"
         "3204 - 0162 - 0108 - 0101",
         "32040162010801011",  # 17 digits: a typo
         "320401620108010",  # 15 digits: a typo
+        "٣٢٠٤٠١٦٢٠١٠٨٠١٠١",  # Arabic-Indic digits, as some phone keyboards type them
     ],
 )
 def test_every_common_spelling_of_a_nik_is_masked(spelling: str) -> None:
