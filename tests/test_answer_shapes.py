@@ -182,6 +182,19 @@ def test_ages_are_read_from_the_question_and_compared_with_the_sentence_s_range(
     assert cues.age_fit(rule, ()) == 0
 
 
+def test_a_numbered_attribute_of_the_question_finds_the_sentence_giving_its_range() -> None:
+    from assistant.rag import cues
+
+    assert cues.stated_numbers("di aplikasi desil sy 5, msh bisa dpt bansos?") == {"desil"}
+    assert cues.stated_numbers("anak kelas 11 SMK, PIP brp?") == {"kelas"}
+    assert cues.stated_numbers("ayah umur 61, dpt PKH?") == frozenset()  # ages have their own check
+    desil = cues.stated_numbers("desil saya 6, masih dapat?")
+    assert cues.range_fit("Bansos berbasis DTSEN umumnya diberikan kepada keluarga di desil 1–4.", desil) > 0
+    assert cues.range_fit("Desil keluarga bisa berubah empat kali setahun.", desil) == 0  # no range
+    assert cues.range_fit("PIP untuk kelas 10 sampai 12 berbeda.", desil) == 0  # another attribute's range
+    assert cues.range_fit("PIP untuk kelas 10 sampai kelas 12 berbeda.", cues.stated_numbers("kelas 11")) > 0
+
+
 def test_list_as_a_noun_is_not_a_request_for_a_list() -> None:
     assert LIST not in question_shape("Why did my name disappear from the bansos list?").kinds
     assert LIST in question_shape("please list the documents I need").kinds

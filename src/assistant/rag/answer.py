@@ -241,6 +241,7 @@ class ExtractiveAnswerer:
         lifts = self._lifts(question, [sentence for *_, sentence in rows])
         terms = cues.asked_terms(question)
         ages = cues.stated_ages(question)
+        numbered = cues.stated_numbers(question)
         out: list[_Candidate] = []
         for (rank, hit, position, sentence), lift in zip(rows, lifts, strict=True):
             tokens = _tokens(sentence)
@@ -248,7 +249,7 @@ class ExtractiveAnswerer:
             own = _weight(question_tokens & tokens, self._vocabulary) / total
             context = _weight((question_tokens & heading) - tokens, self._vocabulary) / total
             score = own + 0.35 * context + 0.12 / (1 + rank) + _SEMANTIC_WEIGHT * _clip(lift / _LIFT_SCALE)
-            score += cues.bonus(sentence, shape, terms) + cues.age_fit(sentence, ages)
+            score += cues.bonus(sentence, shape, terms) + cues.age_fit(sentence, ages) + cues.range_fit(sentence, numbered)
             if hit.chunk.audience == audience:
                 score += 0.03
             out.append(_Candidate(sentence, rank, hit, position, score, tokens, lift))

@@ -208,3 +208,29 @@ def age_fit(sentence: str, ages: tuple[float, ...]) -> float:
     if any(low <= age <= high for age in ages for low, high in ranges):
         return 0.15
     return -0.05
+
+
+# A numbered attribute the question states ("sy desil 5", "anak kelas 11") and the range a sentence gives
+# for the same attribute ("desil 1–4", "kelas 10 sampai 12"): the sentence states the bounds the asker
+# is measured against, whether the number falls inside them or not. Ages have their own check above.
+_STATED_NUMBER = re.compile(r"\b([a-z]{3,})\s+(?:(?:sy|saya|aku|ku|kami|kita|nya|my|our)\s+)?(\d{1,2})\b")
+_RANGED_NUMBER = re.compile(
+    r"\b([a-z]{3,})\s+(\d{1,2})\s*(?:–|-|—|sampai|hingga|s\.?d\.?|s/d|to)\s*(?:[a-z]{3,}\s+)?(\d{1,2})\b"
+)
+_AGE_WORDS = frozenset({"umur", "usia", "aged", "age"})
+_RANGE_FIT = 0.1
+
+
+def stated_numbers(question: str) -> frozenset[str]:
+    """The attributes the question gives a number for ("desil 5" -> "desil"), ages aside."""
+    return frozenset(w for w, _ in _STATED_NUMBER.findall(question.lower()) if w not in _AGE_WORDS)
+
+
+@lru_cache(maxsize=_SENTENCE_CACHE)
+def _ranged(sentence: str) -> frozenset[str]:
+    return frozenset(w for w, _, _ in _RANGED_NUMBER.findall(sentence.lower()))
+
+
+def range_fit(sentence: str, attributes: frozenset[str]) -> float:
+    """Extra score for a sentence that gives the range of an attribute the question states a number for."""
+    return _RANGE_FIT if attributes and attributes & _ranged(sentence) else 0.0
