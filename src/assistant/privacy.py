@@ -91,13 +91,18 @@ def has_masked_name(text: str) -> bool:
     return bool(_MASKED_NAME.search(text))
 
 
-_DIGIT = re.compile(r"\d")  # any script's decimal digits, as the redaction pattern reads them
+_DIGIT = re.compile(r"\d")
+
+
+def digit_count(text: str) -> int:
+    """How many digits ``text`` holds, in any script, as the redaction pattern reads them."""
+    return len(_DIGIT.findall(text))
 
 
 def redact_nik(text: str) -> str:
     """Mask every NIK-like digit run in ``text``, whatever its spelling (see the module docstring)."""
 
-    if len(_DIGIT.findall(text)) < MIN_REDACT_DIGITS:
+    if digit_count(text) < MIN_REDACT_DIGITS:
         return text  # too few digits in all to hold one (most messages and answers): no pattern run
 
     def mask(match: re.Match[str]) -> str:

@@ -8,7 +8,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from assistant.dialogue import safety
-from assistant.privacy import extract_nik
+from assistant.privacy import digit_count, extract_nik
 from assistant.rag.scope import DOMAIN_RE, mentions_domain
 
 
@@ -97,7 +97,7 @@ _CACHED_MAX_DIGITS = 9
 
 def classify(text: str) -> Classification:
     """Decide what the user wants. Safety checks come first so they cannot be bypassed."""
-    if sum(ch.isdigit() for ch in text) > _CACHED_MAX_DIGITS:
+    if digit_count(text) > _CACHED_MAX_DIGITS:
         return _classify(text)
     return _classify_kept(text)
 

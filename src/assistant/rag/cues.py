@@ -49,6 +49,12 @@ def asked_terms(question: str) -> tuple[str, ...]:
 _SENTENCE_CACHE = 32768
 
 
+@lru_cache(maxsize=4 * _SENTENCE_CACHE)
+def _has(pattern: re.Pattern[str], sentence: str) -> bool:
+    """The sentence has the form ``pattern`` marks (kept per pattern and sentence)."""
+    return bool(pattern.search(sentence))
+
+
 @lru_cache(maxsize=_SENTENCE_CACHE)
 def _defining_head(sentence: str) -> str:
     """The sentence's first ten words, normalised, when a defining verb is among them ("" otherwise)."""
@@ -82,15 +88,9 @@ def defines(sentence: str, shape: QuestionShape, terms: tuple[str, ...]) -> bool
 _SERIES = re.compile(r"[^,.;]+,[^,.;]+,?\s(?:dan|atau|serta|and|or)\s", re.I)
 
 
-@lru_cache(maxsize=_SENTENCE_CACHE)
 def names_several(sentence: str) -> bool:
     """The sentence lists three or more items ("berat badan, tinggi badan, dan LiLA")."""
-    return bool(_SERIES.search(sentence))
-
-
-@lru_cache(maxsize=4 * _SENTENCE_CACHE)
-def _has(pattern: re.Pattern[str], sentence: str) -> bool:
-    return bool(pattern.search(sentence))
+    return _has(_SERIES, sentence)
 
 
 def bonus(sentence: str, shape: QuestionShape, terms: tuple[str, ...]) -> float:
@@ -120,10 +120,9 @@ _STANCE = re.compile(
 )
 
 
-@lru_cache(maxsize=_SENTENCE_CACHE)
 def takes_stance(sentence: str) -> bool:
     """The sentence says yes or no to something ("tidak bisa", "belum tentu", "adalah hoaks", "boleh")."""
-    return bool(_STANCE.search(sentence))
+    return _has(_STANCE, sentence)
 
 
 _MONEY_WORDS = re.compile(
@@ -138,10 +137,9 @@ def asks_money(question: str, shape: QuestionShape | None = None) -> bool:
     return (shape or question_shape(question)).has(AMOUNT) and bool(_MONEY_WORDS.search(question))
 
 
-@lru_cache(maxsize=_SENTENCE_CACHE)
 def states_money(sentence: str) -> bool:
     """The sentence states an amount of money ("Rp900.000", "2,4 juta")."""
-    return bool(_MONEY.search(sentence))
+    return _has(_MONEY, sentence)
 
 
 def expands(sentence: str, terms: tuple[str, ...]) -> bool:
@@ -154,16 +152,14 @@ _ORDINAL = re.compile(
 )
 
 
-@lru_cache(maxsize=_SENTENCE_CACHE)
 def enumerates(sentence: str) -> bool:
     """The sentence is one item of a numbered series ("Termin kedua ...", "Langkah ketiga ...")."""
-    return bool(_ORDINAL.search(sentence))
+    return _has(_ORDINAL, sentence)
 
 
-@lru_cache(maxsize=_SENTENCE_CACHE)
 def names_channel(sentence: str) -> bool:
     """The sentence names where to go next (pendamping, 171, Dinas Sosial, desa, puskesmas ...)."""
-    return bool(_CHANNEL.search(sentence))
+    return _has(_CHANNEL, sentence)
 
 
 # An age the question states ("anak sy umur 2 thn", "5,5 tahun", "bayi 8 bulan") and the age ranges a
@@ -172,7 +168,8 @@ _AGE = re.compile(
     r"\b(?:umur|usia|aged?)?\s*(\d{1,3}(?:[.,]\d)?)\s*(tahun|thn|th|taun|thun|tahunan|years?|yrs?|yo|bulan|bln|months?)\b",
     re.I,
 )
-_RANGE = re.compile(r"\b(\d{1,3})\s*(?:–|-|—|sampai|hingga|s\.?d\.?|to)\s*(\d{1,3})\s*(?:tahun|bulan|years?)", re.I)
+_TO = r"(?:–|-|—|sampai|hingga|s\.?d\.?|to)"  # "0–6", "10 sampai 12", "1 s.d. 4"
+_RANGE = re.compile(rf"\b(\d{{1,3}})\s*{_TO}\s*(\d{{1,3}})\s*(?:tahun|bulan|years?)", re.I)
 _BELOW = re.compile(r"\b(?:di ?bawah|kurang dari|under|below|sampai umur|sampai usia|hingga usia)\s*(\d{1,3})\s*tahun", re.I)
 _ABOVE = re.compile(r"\b(\d{1,3})\s*tahun\s*(?:ke ?atas|atau lebih|lebih)|\b(?:di ?atas|lebih dari|over|above)\s*(\d{1,3})\s*tahun", re.I)
 
@@ -214,9 +211,7 @@ def age_fit(sentence: str, ages: tuple[float, ...]) -> float:
 # for the same attribute ("desil 1–4", "kelas 10 sampai 12"): the sentence states the bounds the asker
 # is measured against, whether the number falls inside them or not. Ages have their own check above.
 _STATED_NUMBER = re.compile(r"\b([a-z]{3,})\s+(?:(?:sy|saya|aku|ku|kami|kita|nya|my|our)\s+)?(\d{1,2})\b")
-_RANGED_NUMBER = re.compile(
-    r"\b([a-z]{3,})\s+(\d{1,2})\s*(?:–|-|—|sampai|hingga|s\.?d\.?|s/d|to)\s*(?:[a-z]{3,}\s+)?(\d{1,2})\b"
-)
+_RANGED_NUMBER = re.compile(rf"\b([a-z]{{3,}})\s+(\d{{1,2}})\s*(?:{_TO}|s/d)\s*(?:[a-z]{{3,}}\s+)?(\d{{1,2}})\b")
 _AGE_WORDS = frozenset({"umur", "usia", "aged", "age"})
 _RANGE_FIT = 0.1
 
