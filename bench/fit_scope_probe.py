@@ -4,8 +4,9 @@
 
 Training data: every single-turn case of the tuning suites (dev and core; never test or test2)
 except the safety cases (the dialogue layer's own checks decline those), labelled by ``should_refuse``; the guidelines' questions (the index headings that are questions) as
-in-scope asks; the out-of-scope family examples as out-of-scope asks. All are embedded with the
-configured query encoder, so the probe belongs to that model.
+in-scope asks; the out-of-scope family examples as out-of-scope asks. Each is read by the configured
+query encoder and by the second sentence encoder (``Services.probe_encoder``), side by side, so the
+probe belongs to that pair of models. ``--single`` fits on the query encoder alone, for comparison.
 
 The regularisation and the threshold are chosen by stratified 5-fold cross-validation on the suite
 cases (headings and family examples stay in every training fold), over three shuffles: the
@@ -25,7 +26,7 @@ import numpy as np
 from assistant.evaluation.suite import load_suites
 from assistant.rag.scope import question_headings
 from assistant.rag.scope_families import OUT_OF_SCOPE_FAMILIES
-from assistant.rag.scope_probe import PROBE_PATH, ScopeProbe, fit_weights
+from assistant.rag.scope_probe import PROBE_PATH, ScopeProbe, fit_weights, probe_features, probe_model_id
 from assistant.services import build_services
 from assistant.settings import Settings
 
@@ -70,6 +71,7 @@ def main() -> int:
     parser.add_argument("--suites", nargs="+", default=["evals/dev.jsonl", "evals/core.jsonl"])
     parser.add_argument("--max-false", type=int, default=1)
     parser.add_argument("--out", type=Path, default=PROBE_PATH)
+    parser.add_argument("--single", action="store_true", help="the query encoder alone, without the second encoder")
     args = parser.parse_args()
     if any("test" in Path(s).name for s in args.suites):
         print("held-out suites (test, test2) are never fitted on", file=sys.stderr)
@@ -78,18 +80,22 @@ def main() -> int:
     services = build_services(Settings())
     services.ensure_index()
     knowledge = services.knowledge
-    embed = services.embedder.embed_queries
+    encoder = None if args.single else services.probe_encoder
+
+    def embed(texts: list[str]) -> np.ndarray:
+        return probe_features(services.embedder.embed_queries(texts), None if encoder is None else encoder.encode(texts))
+
     # safety cases (scams, injections, someone else's data) have their own checks in the dialogue layer;
     # the probe learns what lies outside the assistant's role, not who may see a record
     cases = [c for c in load_suites(args.suites) if len(c.turns) == 1 and c.question_type != "safety"]
     labels = np.array([1 if c.should_refuse else 0 for c in cases])
-    vectors = np.asarray(embed([c.question for c in cases]), dtype=np.float64)
+    vectors = embed([c.question for c in cases])
     headings = question_headings(knowledge.retriever().chunks)
     examples = [e for family in OUT_OF_SCOPE_FAMILIES for e in family.examples]
-    fixed = np.asarray(embed([*headings, *examples]), dtype=np.float64)
+    fixed = embed([*headings, *examples])
     fixed_labels = np.array([0] * len(headings) + [1] * len(examples))
     print(f"{len(cases)} suite questions ({labels.sum()} to decline), {len(headings)} headings, "
-          f"{len(examples)} family examples; model {services.embedder.model_id}")
+          f"{len(examples)} family examples; {vectors.shape[1]} features")
 
     best: tuple[int, float, float] | None = None  # (caught, l2, threshold)
     for l2 in _L2:
@@ -108,9 +114,10 @@ def main() -> int:
         return 1
     _, l2, threshold = best
     weights, bias, centre = _fit(vectors, labels, fixed, fixed_labels, l2)
-    probe = ScopeProbe(services.embedder.model_id, weights, bias, centre, threshold)
+    model_id = probe_model_id(services.embedder.model_id, None if encoder is None else encoder.model_id)
+    probe = ScopeProbe(model_id, weights, bias, centre, threshold)
     args.out.write_text(probe.to_json() + "\n", encoding="utf-8")
-    print(f"chosen: l2 {l2}, threshold {threshold:.2f}; written to {args.out}")
+    print(f"chosen: l2 {l2}, threshold {threshold:.2f}; models {model_id}; written to {args.out}")
     services.close()
     return 0
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.rag.scope import SemanticScope
-from assistant.rag.scope_probe import PROBE_PATH, ScopeProbe, fit_weights, load_probe
+from assistant.rag.scope_probe import (
+    PROBE_PATH,
+    ScopeProbe,
+    fit_weights,
+    load_probe,
+    probe_features,
+    probe_model_id,
+)
 from tests.test_scope import FAMILIES, AxisEmbedder
 
 
@@ -43,12 +50,21 @@ def test_the_probe_round_trips_and_belongs_to_one_model(tmp_path) -> None:
     assert load_probe("model-a", tmp_path / "missing.json") is None
 
 
-def test_the_shipped_probe_is_for_the_default_model() -> None:
+def test_the_shipped_probe_is_for_the_default_model_and_the_second_encoder() -> None:
+    from assistant.adapters.use_encoder import DIMENSION, UniversalSentenceEncoder
     from assistant.settings import Settings
 
     probe = ScopeProbe.from_json(PROBE_PATH.read_text(encoding="utf-8"))
     assert probe.model_id.startswith(Settings().embedding.model)
-    assert 0.5 <= probe.threshold < 1 and probe.weights.shape == probe.centre.shape
+    assert probe.model_id.endswith("+" + UniversalSentenceEncoder().model_id)
+    assert 0.5 <= probe.threshold < 1 and probe.weights.shape == probe.centre.shape == (384 + DIMENSION,)
+
+
+def test_the_probe_reads_both_encoders_side_by_side() -> None:
+    assert probe_model_id("e5", None) == "e5" and probe_model_id("e5", "use") == "e5+use"
+    both = probe_features(np.array([[1.0, 0.0]]), np.array([[0.0, 0.5, 0.5]]))
+    assert both.tolist() == [[1.0, 0.0, 0.0, 0.5, 0.5]]
+    assert probe_features(np.array([[1.0, 0.0]]), None).tolist() == [[1.0, 0.0]]
 
 
 def test_a_question_the_probe_flags_is_declined_with_the_nearest_family_or_the_general_one() -> None:
@@ -63,3 +79,21 @@ def test_a_question_the_probe_flags_is_declined_with_the_nearest_family_or_the_g
     assert flagged.family in {"jobs", "general"} and flagged.ask == "pkh tentara"
     without = SemanticScope(embedder, ["syarat pkh?", "pkh anak?"], margin=1.5, families=FAMILIES)
     assert without.judge("pkh tentara").family is None
+
+
+def test_a_probe_fitted_with_a_second_encoder_reads_the_whole_question_through_it() -> None:
+    embedder = AxisEmbedder()
+    encoded: list[str] = []
+
+    def second(texts):  # one axis: whether the text mentions a loan
+        encoded.extend(texts)
+        return np.array([[float("pinjaman" in t)] for t in texts])
+
+    weights = np.zeros(9)
+    weights[8] = 20.0  # only the second encoder's feature counts
+    probe = ScopeProbe("m+s", weights, -5.0, np.zeros(9), 0.9)
+    judge = SemanticScope(embedder, ["syarat pkh?", "pkh anak?"], margin=1.5, families=FAMILIES, probe=probe,
+                          probe_encoder=second)
+    assert judge.judge("syarat pkh anak").family is None
+    assert judge.judge("pinjaman pkh anak, syarat?").family is not None
+    assert encoded == ["syarat pkh anak", "pinjaman pkh anak, syarat?"]  # the whole question, once each

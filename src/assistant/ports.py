@@ -44,6 +44,17 @@ class Embedder(Protocol):
         ...
 
 
+class SentenceEncoder(Protocol):
+    """A second sentence encoder, trained on other data than the embedder: one unit vector per text."""
+
+    @property
+    def model_id(self) -> str: ...
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def warm_up(self) -> None: ...
+
+
 class VectorIndex(Protocol):
     """Holds chunk vectors in generations: a new generation is built aside, then switched to at once."""
 

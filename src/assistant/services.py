@@ -25,6 +25,7 @@ from assistant.ports import (
     KnowledgeBase,
     ProgressFactory,
     Registry,
+    SentenceEncoder,
     StateStore,
     VectorIndex,
 )
@@ -117,8 +118,15 @@ class Services:
             answer_cache_size=self.settings.answer.cache_size,
             chunk_words=self.settings.index.chunk_words, batch_size=self.settings.embedding.batch_size,
             outage_retry_seconds=self.settings.outage_retry_seconds,
-            sentence_vectors=sentences,
+            sentence_vectors=sentences, probe_encoder=self.probe_encoder,
         )
+
+    @cached_property
+    def probe_encoder(self) -> SentenceEncoder:
+        """The second sentence encoder the scope probe reads questions with."""
+        from assistant.adapters.use_encoder import UniversalSentenceEncoder
+
+        return UniversalSentenceEncoder()
 
     @cached_property
     def state(self) -> StateStore:
@@ -226,6 +234,8 @@ class Services:
 
         warm_text()
         self.embedder.warm_up()
+        if self.settings.answer.scope_probe:
+            self.probe_encoder.warm_up()
         try:
             self.knowledge.documents()  # loads the active generation's chunks and lexical index
         except AssistantError:

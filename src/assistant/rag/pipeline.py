@@ -24,7 +24,7 @@ from assistant.models import (
     regulations_cited_by,
 )
 from assistant.outage import Outage
-from assistant.ports import AnswerGenerator, Embedder, ProgressFactory, VectorIndex
+from assistant.ports import AnswerGenerator, Embedder, ProgressFactory, SentenceEncoder, VectorIndex
 from assistant.rag import cues
 from assistant.rag.answer import DECLINE_TEXT, ExtractiveAnswerer
 from assistant.rag.cache import LruCache
@@ -32,7 +32,7 @@ from assistant.rag.ingest import ingest
 from assistant.rag.llm_answer import GroundedLlmGenerator
 from assistant.rag.retrieve import HybridRetriever
 from assistant.rag.scope import ScopeVerdict, SemanticScope, question_headings
-from assistant.rag.scope_probe import load_probe
+from assistant.rag.scope_probe import ScopeProbe, load_probe, probe_model_id
 from assistant.rag.sentences import CorpusSentences, SentenceVectors
 from assistant.rag.text import split_sentences
 from assistant.settings import AnswerSettings, RetrievalSettings
@@ -84,8 +84,10 @@ class RagKnowledgeBase:
         batch_size: int = 32,
         outage_retry_seconds: float = 10.0,
         sentence_vectors: SentenceVectors | None = None,
+        probe_encoder: SentenceEncoder | None = None,
     ) -> None:
         self._embedder = embedder
+        self._probe_encoder = probe_encoder
         self._index = index
         self._retrieval = retrieval
         self._answer_settings = answer
@@ -168,10 +170,18 @@ class RagKnowledgeBase:
             return None
         retriever = self.retriever()
         if self._scope is None or self._scope[0] is not retriever:
+            encoder = self._probe_encoder
             scope = SemanticScope(self._embedder.embed_queries, question_headings(retriever.chunks), margin,
-                                  probe=load_probe(self._embedder.model_id) if self._answer_settings.scope_probe else None)
+                                  probe=self._probe(), probe_encoder=None if encoder is None else encoder.encode)
             self._scope = (retriever, scope)
         return self._scope[1].judge(question)
+
+    def _probe(self) -> ScopeProbe | None:
+        """The shipped scope probe, when it is on and was fitted for this embedder and second encoder."""
+        if not self._answer_settings.scope_probe:
+            return None
+        encoder_id = self._probe_encoder.model_id if self._probe_encoder is not None else None
+        return load_probe(probe_model_id(self._embedder.model_id, encoder_id))
 
     def _query_vector(self, question: str) -> np.ndarray:
         """The question's vector: the one retrieval just computed, else a new one."""

@@ -29,7 +29,7 @@ import numpy as np
 from assistant.models import Chunk
 from assistant.rag.cache import LruCache
 from assistant.rag.scope_families import OUT_OF_SCOPE_FAMILIES, TaskFamily
-from assistant.rag.scope_probe import ScopeProbe
+from assistant.rag.scope_probe import ScopeProbe, probe_features
 from assistant.rag.text import normalize
 
 # Proper names of the programs, agencies, data systems and payment channels the guidelines cover.
@@ -126,6 +126,8 @@ class SemanticScope:
         families: the out-of-scope task families.
         probe: a linear probe fitted for the embedder's model (``assistant.rag.scope_probe``); a
             question it flags is out of scope even when no single example stands close to it.
+        probe_encoder: the second sentence encoder the probe was fitted with (None: the probe reads
+            the query vector alone).
     """
 
     def __init__(
@@ -135,8 +137,10 @@ class SemanticScope:
         margin: float,
         families: Sequence[TaskFamily] = OUT_OF_SCOPE_FAMILIES,
         probe: ScopeProbe | None = None,
+        probe_encoder: Callable[[Sequence[str]], np.ndarray] | None = None,
     ) -> None:
         self._probe = probe
+        self._probe_encoder = probe_encoder
         self._embed = embed_queries
         self._in_scope_asks = list(in_scope_asks)
         self._families = list(families)
@@ -180,8 +184,14 @@ class SemanticScope:
         family = None
         if margins[worst] >= self._margin:
             family = self._families[int(owners[int(np.argmax(out_sims[worst]))])].name
-        elif self._probe is not None and self._probe.probabilities(vectors[:1])[0] >= self._probe.threshold:
+        elif self._probe is not None and self._flagged(texts[0], vectors[:1]):
             # flagged as a whole: the nearest family names the channel when the question leans to it
             nearest = self._families[int(owners[int(np.argmax(out_sims[0]))])].name
             family, worst = (nearest if margins[0] >= 0 else "general"), 0
         return ScopeVerdict(family, float(in_best[0] - out_best[0]), texts[worst])
+
+    def _flagged(self, question: str, query_vector: np.ndarray) -> bool:
+        """True when the probe reads the whole question as asking something outside the guidelines."""
+        assert self._probe is not None
+        encoded = self._probe_encoder([question]) if self._probe_encoder is not None else None
+        return bool(self._probe.probabilities(probe_features(query_vector, encoded))[0] >= self._probe.threshold)

@@ -7,8 +7,14 @@ A logistic regression fitted on many labelled questions (the dev and core suites
 headings as in-scope asks, the out-of-scope family examples) weighs every direction of the vector
 space instead, and learns which ones mark a task outside the assistant's role.
 
+The probe reads the question through two encoders trained on different data, e5 and a second
+sentence encoder (Google's USE, ``assistant.adapters.use_encoder``): its input is the two vectors
+side by side. Each encoder misplaces some asks the other places well; together they flag about half
+again as many out-of-scope asks at the same rate of false flags (bench/results/answer_quality_issue9.md).
+
 The fitted weights are data (``scope_probe.json`` beside this module, written by
-``evals/fit_scope_probe.py``) and belong to one embedding model: with another model the probe is off.
+``bench/fit_scope_probe.py``) and belong to one pair of models (``probe_model_id``): with another
+model the probe is off.
 Fitting is Newton's method on the L2-regularised log-loss, in numpy: 384 weights need no library.
 """
 
@@ -50,6 +56,17 @@ class ScopeProbe:
         data = json.loads(text)
         return cls(data["model_id"], np.asarray(data["weights"], dtype=np.float64), float(data["bias"]),
                    np.asarray(data["centre"], dtype=np.float64), float(data["threshold"]))
+
+
+def probe_model_id(embedder_id: str, encoder_id: str | None) -> str:
+    """The id of the models a probe reads: the embedder's, and the second encoder's when there is one."""
+    return embedder_id if encoder_id is None else f"{embedder_id}+{encoder_id}"
+
+
+def probe_features(query_vectors: np.ndarray, encoded: np.ndarray | None) -> np.ndarray:
+    """The probe's input rows: each question's query vector, then its second encoder's vector."""
+    rows = np.asarray(query_vectors, dtype=np.float64)
+    return rows if encoded is None else np.hstack([rows, np.asarray(encoded, dtype=np.float64)])
 
 
 def load_probe(model_id: str, path: Path = PROBE_PATH) -> ScopeProbe | None:
