@@ -99,6 +99,9 @@ PREVIOUS = "berapa bantuan PKH untuk anak SD?"
         ("kalau BPNT?", "kapan PKH cair?", "kapan BPNT cair?"),
         ("kalau ibu hamil?", "berapa bantuan PKH?", "berapa bantuan PKH untuk ibu hamil?"),
         ("syaratnya?", "apa itu Tamasya?", "syaratnya Tamasya?"),
+        # an acknowledgement of the answer first, and chat spellings of the filler words
+        ("oh gt. kalo yg lansia?", PREVIOUS, "berapa bantuan PKH untuk lansia?"),
+        ("ok, klo utk ibu hamil?", PREVIOUS, "berapa bantuan PKH untuk ibu hamil?"),
     ],
 )
 def test_follow_ups_are_rewritten_against_the_previous_question(follow_up: str, previous: str,

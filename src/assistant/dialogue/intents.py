@@ -160,7 +160,19 @@ _CONNECTOR_RE = re.compile(
     r"^(?:(?:kalau|kalo|klo|kl|terus|trus|trs|lalu|kemudian|lantas|sama|bagaimana dengan|gimana dengan"
     r"|bagaimana kalau|gimana kalau|gmn kalau|seandainya|nah)\b\s*)+"
 )
-_FILLER_RE = re.compile(r"\b(?:untuk|buat|bagi|dengan|yang|nya|ya|kak|min|dong|sih|nih|gimana|bagaimana)\b")
+_FILLER_RE = re.compile(
+    r"\b(?:untuk|utk|buat|bwt|bagi|dengan|dgn|yang|yg|nya|ya|kak|min|dong|sih|nih|gimana|bagaimana|gmn)\b"
+)
+# A reply that acknowledges the previous answer before asking on ("oh gitu. kalo yg lansia?", "ok, trus ...").
+_ACKNOWLEDGEMENT_RE = re.compile(
+    r"^(?:(?:oh+|o+|ok+|oke+|okay|okey|baik|baiklah|siap|sip|iya|iyaa+|yaudah|noted|paham|makasih|thanks|thx"
+    r"|terima kasih|gitu|gt|gtu|begitu|bgtu|ya)\b\s*)+(?=\S)"
+)
+
+
+def _unacknowledged(norm: str) -> str:
+    """The folded message without a leading acknowledgement of the previous answer."""
+    return _ACKNOWLEDGEMENT_RE.sub("", norm)
 
 # (class, canonical form, pattern). Order matters: longer, more specific patterns first.
 _ENTITIES: list[tuple[str, str, re.Pattern[str]]] = [
@@ -221,8 +233,9 @@ def is_follow_up(text: str, previous_question: str | None) -> bool:
     topicless = not DOMAIN_RE.search(norm) and not _OFF_TOPIC_RE.search(norm)
     if not words or len(words) > (_TOPICLESS_FOLLOW_UP_WORDS if topicless else _FOLLOW_UP_WORDS):
         return False
-    starts_with_connector = bool(_CONNECTOR_RE.match(norm))
-    rest = _CONNECTOR_RE.sub("", norm)
+    asked = _unacknowledged(norm)
+    starts_with_connector = bool(_CONNECTOR_RE.match(asked))
+    rest = _CONNECTOR_RE.sub("", asked)
     entities = _find_entities(rest)
     body_words = _FILLER_RE.sub(" ", _strip_spans(rest, entities)).split()
     only_entities = bool(entities) and not body_words
@@ -265,7 +278,7 @@ def rewrite_follow_up(text: str, previous_question: str) -> str:
     - A new aspect ("terus syaratnya apa?"): keep the new words and carry over the previous
       question's program and target group.
     """
-    norm = _CONNECTOR_RE.sub("", fold_message(text)).strip()
+    norm = _CONNECTOR_RE.sub("", _unacknowledged(fold_message(text))).strip()
     new_entities = _find_entities(norm)
     body = _FILLER_RE.sub(" ", _strip_spans(norm, new_entities))
     body = re.sub(r"\s+", " ", body).strip()
