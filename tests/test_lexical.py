@@ -136,3 +136,9 @@ def test_common_term_keeps_positive_weight() -> None:
     hits = BM25Index(docs).search(["pkh"], k=3)
     assert [p for p, _ in hits] == [0, 1, 2]
     assert all(score > 0 for _, score in hits)
+
+
+def test_function_words_do_not_match_passages() -> None:
+    # "gk pernah dpt PKH" shares only function words with "Petugas tidak pernah meminta biaya"
+    assert tokenize("tp kok gk pernah dpt PKH ya sampe skrg?") == ["pkh", "sekarang"]
+    assert "pernah" not in tokenize("Petugas resmi tidak pernah meminta biaya.")

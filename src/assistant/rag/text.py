@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 # Bump when normalisation, stop words or stemming change: the index then recomputes stored tokens.
-TOKENIZER_VERSION = "6"
+TOKENIZER_VERSION = "7"
 
 # --------------------------------------------------------------------------- vocabulary tables
 
