@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Mapping
@@ -42,6 +43,8 @@ _RECHECK_SECONDS = 5.0
 _AMOUNT_EXPANSION = "besaran bantuan per tahap dan per tahun"
 # Fallbacks caused by the endpoint, not by the question: the next asker should get the model again.
 _TRANSIENT_REASONS = ("generation_", "breaker_open")
+
+log = logging.getLogger(__name__)
 
 
 def _transient(answer: Answer) -> bool:
@@ -181,7 +184,11 @@ class RagKnowledgeBase:
         if not self._answer_settings.scope_probe:
             return None
         encoder_id = self._probe_encoder.model_id if self._probe_encoder is not None else None
-        return load_probe(probe_model_id(self._embedder.model_id, encoder_id))
+        models = probe_model_id(self._embedder.model_id, encoder_id)
+        probe = load_probe(models)
+        if probe is None:
+            log.warning("scope probe off: none fitted for %s (refit with bench/fit_scope_probe.py)", models)
+        return probe
 
     def _query_vector(self, question: str) -> np.ndarray:
         """The question's vector: the one retrieval just computed, else a new one."""
