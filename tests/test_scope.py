@@ -160,3 +160,17 @@ def test_naming_a_program_or_its_minister_mentions_the_domain(text: str) -> None
 
 def test_a_question_naming_nothing_of_the_domain_does_not_mention_it() -> None:
     assert not mentions_domain("resep rendang padang gimana?")
+
+
+def test_a_message_naming_a_pin_that_asks_to_misuse_a_card_gets_the_misuse_decline_not_the_scam_warning() -> None:
+    misuse = "nenek sebelah rumah nitip kartu sama PIN nya ke sy, saldonya sy pakai dulu buat modal, boleh kan?"
+    victim = "ada yg minta PIN kks sy katanya biar bansos cepet cair, kasih gk?"
+    kb = FakeKnowledgeBase()
+    kb.declined_families[misuse] = "misuse"
+    service = ConversationService(kb, None, InMemoryStateStore())
+    texts = load_texts()
+    declined = service.reply(user_id="u", channel="test", role="citizen", text=misuse)
+    assert declined.refused and declined.intent == "out_of_scope"
+    assert declined.text == texts.get(out_of_scope_key("misuse")) and "171" in declined.text
+    warned = service.reply(user_id="v", channel="test", role="citizen", text=victim)
+    assert not warned.refused and "Waspada penipuan" in warned.text

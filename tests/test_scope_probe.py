@@ -6,6 +6,7 @@ import numpy as np
 
 from assistant.rag.scope import SemanticScope
 from assistant.rag.scope_probe import (
+    MISUSE_PROBE_PATH,
     PROBE_PATH,
     ScopeProbe,
     fit_weights,
@@ -58,6 +59,38 @@ def test_the_shipped_probe_is_for_the_default_model_and_the_second_encoder() -> 
     assert probe.model_id.startswith(Settings().embedding.model)
     assert probe.model_id.endswith("+" + UniversalSentenceEncoder().model_id)
     assert 0.5 <= probe.threshold < 1 and probe.weights.shape == probe.centre.shape == (384 + DIMENSION,)
+
+
+def test_the_shipped_misuse_probe_reads_the_same_two_encoders() -> None:
+    scope = ScopeProbe.from_json(PROBE_PATH.read_text(encoding="utf-8"))
+    misuse = ScopeProbe.from_json(MISUSE_PROBE_PATH.read_text(encoding="utf-8"))
+    assert misuse.model_id == scope.model_id and misuse.weights.shape == scope.weights.shape
+    assert 0.5 <= misuse.threshold < 1
+
+
+def test_a_question_the_misuse_probe_flags_is_declined_as_misuse_and_the_scope_probe_comes_first() -> None:
+    embedder = AxisEmbedder()
+    encoded: list[str] = []
+
+    def second(texts):  # one axis: whether the text asks for a neighbour's record
+        encoded.extend(texts)
+        return np.array([[float("tetangga" in t)] for t in texts])
+
+    def probe_on(index: int) -> ScopeProbe:
+        weights = np.zeros(9)
+        weights[index] = 20.0
+        return ScopeProbe("m+s", weights, -5.0, np.zeros(9), 0.9)
+
+    judge = SemanticScope(embedder, ["syarat pkh?", "pkh anak?"], margin=1.5, families=FAMILIES,
+                          probe=probe_on(5), probe_encoder=second, misuse_probe=probe_on(8))
+    assert judge.judge("syarat pkh anak").family is None
+    assert judge.judge("pkh anak tetangga").family == "misuse"
+    assert judge.judge("pkh tentara tetangga").family in {"jobs", "general"}  # out of scope first
+    # both probes read one pass of the second encoder per question
+    assert encoded == ["syarat pkh anak", "pkh anak tetangga", "pkh tentara tetangga"]
+    alone = SemanticScope(embedder, ["syarat pkh?"], margin=1.5, families=FAMILIES, probe_encoder=second,
+                          misuse_probe=probe_on(8))
+    assert alone.judge("pkh anak tetangga").family == "misuse"
 
 
 def test_the_probe_reads_both_encoders_side_by_side() -> None:

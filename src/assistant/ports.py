@@ -255,6 +255,10 @@ class KnowledgeBase(Protocol):
         """True when ``ask`` would answer at once from what it holds (no index or model work)."""
         ...
 
+    def declined_family(self, question: str) -> str | None:
+        """The task family ``ask`` would decline the question as ("misuse", "health" ...; None: none)."""
+        ...
+
     def chunk(self, chunk_id: str) -> Chunk | None:
         """The indexed chunk with this id (a cited passage), or None."""
         ...

@@ -146,7 +146,8 @@ class FakeKnowledgeBase:
     """A ``KnowledgeBase`` that ranks chunks by word overlap; refuses when fewer than ``min_overlap`` words match.
 
     Answers are the best chunk's text with a [1] citation. Every ``ask`` is recorded in ``asked``
-    as (question, audience) so tests can check rewriting and audience.
+    as (question, audience) so tests can check rewriting and audience; ``declined_families`` sets
+    what ``declined_family`` reports for a question.
     """
 
     def __init__(self, chunks: Sequence[Chunk] = DEFAULT_FAKE_CHUNKS, *, min_overlap: int = 2,
@@ -158,6 +159,7 @@ class FakeKnowledgeBase:
         self.searched: list[str] = []
         self.search_calls: list[tuple[str, int, dict[str, Any] | None]] = []
         self.ingested: list[Path] = []
+        self.declined_families: dict[str, str] = {}  # question -> family ``declined_family`` reports
 
     def _rank(self, query: str) -> list[ScoredChunk]:
         q = _fake_tokens(query)
@@ -194,6 +196,9 @@ class FakeKnowledgeBase:
 
     def answer_ready(self, question: str, audience: str = "citizen", filters: Mapping[str, Any] | None = None) -> bool:
         return False  # no answer cache: every ask is computed (and subclasses may make it slow)
+
+    def declined_family(self, question: str) -> str | None:
+        return self.declined_families.get(question)
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         return next((c for c in self.chunks if c.chunk_id == chunk_id), None)

@@ -28,6 +28,7 @@ from assistant.ports import HouseholdLookup, KnowledgeBase, StateStore
 from assistant.privacy import KeyedHasher, has_nik_like, random_id, redact_nik
 
 logger = logging.getLogger("assistant.dialogue")
+_MISUSE = "misuse"  # the task family of requests to misuse the aid system (assistant.rag.scope)
 
 ROLES = ("citizen", "facilitator", "admin")
 AUDIENCES = ("citizen", "facilitator")
@@ -307,6 +308,11 @@ class ConversationService:
         extra = {"follow_up": follow_up, "scam_warning": c.scam, "offers_status_check": c.mixed,
                  "misconduct": c.misconduct, "injection_stripped": c.question is not None,
                  "degraded": answer.degraded}
+        if (c.scam or c.misconduct) and self._kb.declined_family(query) == _MISUSE:
+            # "KKS tetangga sy pegang, PIN nya sy tau, boleh sy tarik?" names a PIN but asks to misuse a
+            # card: the asker is not the victim, and gets the misuse decline, not the scam warning
+            return _Outcome(Intent.OUT_OF_SCOPE, self._texts.get(out_of_scope_key(_MISUSE)), refused=True,
+                            resolved=resolved, suggestions=self._default_suggestions(role), extra=extra)
         if c.scam or c.misconduct:
             # answered from the scam and misuse guidance, whatever else the message mentions
             answer = self._kb.ask(f"penipuan bansos {query}", audience=audience)

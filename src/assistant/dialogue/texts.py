@@ -60,6 +60,7 @@ TEXT_KEYS: dict[str, frozenset[str]] = {
     "out_of_scope": _CHANNELS,
     **{f"out_of_scope_{family}": _NONE for family in ("health", "jobs", "finance", "politics", "religion_law")},
     "out_of_scope_deception": _CHANNELS,
+    "out_of_scope_misuse": _CHANNELS,
     "injection_declined": _NONE,
     "offer_status_check": _NONE,
     "erase_done": _NONE,

@@ -28,9 +28,9 @@ _INJECTION_PATTERNS = [
     r"(?:catatan|pesan|perintah|instruksi|arahan) (?:admin|sistem|system|developer|pengembang|operator)",
     r"(?:admin|system|developer|operator) (?:note|message|instruction|override)",
 ]
-_INJECTION_RE = re.compile("|".join(_INJECTION_PATTERNS), re.IGNORECASE)
+INJECTION_RE = re.compile("|".join(_INJECTION_PATTERNS), re.IGNORECASE)
 
 
 def is_injection(text: str) -> bool:
     """True for attempts to override the assistant's instructions."""
-    return bool(_INJECTION_RE.search(text))
+    return bool(INJECTION_RE.search(text))

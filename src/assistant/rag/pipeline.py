@@ -33,7 +33,7 @@ from assistant.rag.ingest import ingest
 from assistant.rag.llm_answer import GroundedLlmGenerator
 from assistant.rag.retrieve import HybridRetriever
 from assistant.rag.scope import ScopeVerdict, SemanticScope, question_headings
-from assistant.rag.scope_probe import ScopeProbe, load_probe, probe_model_id
+from assistant.rag.scope_probe import MISUSE_PROBE_PATH, PROBE_PATH, ScopeProbe, load_probe, probe_model_id
 from assistant.rag.sentences import CorpusSentences, SentenceVectors
 from assistant.rag.text import split_sentences
 from assistant.settings import AnswerSettings, RetrievalSettings
@@ -175,19 +175,20 @@ class RagKnowledgeBase:
         if self._scope is None or self._scope[0] is not retriever:
             encoder = self._probe_encoder
             scope = SemanticScope(self._embedder.embed_queries, question_headings(retriever.chunks), margin,
-                                  probe=self._probe(), probe_encoder=None if encoder is None else encoder.encode)
+                                  probe=self._probe(PROBE_PATH), probe_encoder=None if encoder is None else encoder.encode,
+                                  misuse_probe=self._probe(MISUSE_PROBE_PATH))
             self._scope = (retriever, scope)
         return self._scope[1].judge(question)
 
-    def _probe(self) -> ScopeProbe | None:
-        """The shipped scope probe, when it is on and was fitted for this embedder and second encoder."""
+    def _probe(self, path: Path) -> ScopeProbe | None:
+        """A shipped probe, when probes are on and it was fitted for this embedder and second encoder."""
         if not self._answer_settings.scope_probe:
             return None
         encoder_id = self._probe_encoder.model_id if self._probe_encoder is not None else None
         models = probe_model_id(self._embedder.model_id, encoder_id)
-        probe = load_probe(models)
+        probe = load_probe(models, path)
         if probe is None:
-            log.warning("scope probe off: none fitted for %s (refit with bench/fit_scope_probe.py)", models)
+            log.warning("%s off: none fitted for %s (refit with bench/fit_scope_probe.py)", path.stem, models)
         return probe
 
     def _query_vector(self, question: str) -> np.ndarray:
@@ -246,6 +247,12 @@ class RagKnowledgeBase:
         seen = {h.chunk.chunk_id for h in hits}
         figures = [h for h in more if h.chunk.chunk_id not in seen and cues.states_money(h.chunk.text)]
         return [*hits[:1], *figures[:2], *hits[1:]]
+
+    def declined_family(self, question: str) -> str | None:
+        """The task family ``ask`` declines the question as (None: in scope, or the scope check is off)."""
+        question = checked_text((question or "").strip())
+        verdict = self.scope_verdict(question) if question else None
+        return None if verdict is None else verdict.family
 
     def answer_ready(self, question: str, audience: str = "citizen", filters: Mapping[str, Any] | None = None) -> bool:
         """True when ``ask`` would answer from the answer cache, touching neither the index nor the model."""

@@ -128,6 +128,9 @@ class SemanticScope:
             question it flags is out of scope even when no single example stands close to it.
         probe_encoder: the second sentence encoder the probe was fitted with (None: the probe reads
             the query vector alone).
+        misuse_probe: a probe of the same kind fitted on requests to misuse the aid system (someone
+            else's data or card, help to hide assets or fake a document, a bribe); a question it flags
+            is declined as family ``misuse`` (its texts say what is not allowed and where to report).
     """
 
     def __init__(
@@ -138,8 +141,10 @@ class SemanticScope:
         families: Sequence[TaskFamily] = OUT_OF_SCOPE_FAMILIES,
         probe: ScopeProbe | None = None,
         probe_encoder: Callable[[Sequence[str]], np.ndarray] | None = None,
+        misuse_probe: ScopeProbe | None = None,
     ) -> None:
         self._probe = probe
+        self._misuse_probe = misuse_probe
         self._probe_encoder = probe_encoder
         self._embed = embed_queries
         self._in_scope_asks = list(in_scope_asks)
@@ -184,14 +189,26 @@ class SemanticScope:
         family = None
         if margins[worst] >= self._margin:
             family = self._families[int(owners[int(np.argmax(out_sims[worst]))])].name
-        elif self._probe is not None and self._flagged(texts[0], vectors[:1]):
+            return ScopeVerdict(family, float(in_best[0] - out_best[0]), texts[worst])
+        features = self._probe_features(texts[0], vectors[:1])
+        if _flags(self._probe, features):
             # flagged as a whole: the nearest family names the channel when the question leans to it
             nearest = self._families[int(owners[int(np.argmax(out_sims[0]))])].name
             family, worst = (nearest if margins[0] >= 0 else "general"), 0
+        elif _flags(self._misuse_probe, features):
+            family, worst = "misuse", 0
         return ScopeVerdict(family, float(in_best[0] - out_best[0]), texts[worst])
 
-    def _flagged(self, question: str, query_vector: np.ndarray) -> bool:
-        """True when the probe reads the whole question as asking something outside the guidelines."""
-        assert self._probe is not None
+    def _probe_features(self, question: str, query_vector: np.ndarray) -> np.ndarray | None:
+        """The probes' input for the whole question (None when no probe is on: no second encoder pass)."""
+        if self._probe is None and self._misuse_probe is None:
+            return None
         encoded = self._probe_encoder([question]) if self._probe_encoder is not None else None
-        return bool(self._probe.probabilities(probe_features(query_vector, encoded))[0] >= self._probe.threshold)
+        return probe_features(query_vector, encoded)
+
+
+def _flags(probe: ScopeProbe | None, features: np.ndarray | None) -> bool:
+    """True when ``probe`` is on and its probability for the question reaches its threshold."""
+    if probe is None or features is None:
+        return False
+    return bool(probe.probabilities(features)[0] >= probe.threshold)

@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 
 PROBE_PATH = Path(__file__).with_name("scope_probe.json")
+# the probe of requests to misuse the aid system (someone else's data, hidden assets, bribes)
+MISUSE_PROBE_PATH = Path(__file__).with_name("misuse_probe.json")
 
 
 @dataclass(frozen=True)
