@@ -11,7 +11,14 @@ import re
 _INJECTION_PATTERNS = [
     r"abaikan (?:semua |seluruh )?(?:instruksi|perintah|aturan|arahan)",
     r"lupakan (?:semua |seluruh )?(?:instruksi|perintah|aturan|arahan)",
-    r"ignore (?:all |any |the )?(?:previous |prior |above )?(?:instructions?|rules|prompts?)",
+    r"(?:ignore|disregard|forget|override|bypass) (?:all |any |the |your |my )?(?:previous |prior |above |earlier )?"
+    r"(?:instructions?|rules|prompts?|guidelines|guardrails|filters?)",
+    r"(?:pretend|act|roleplay|role-play) (?:to be|as|you are|you're)\b|\byou are now\b",
+    # its own instructions asked for: "tunjukin aturan kamu", "what are your instructions?"
+    r"(?:tampilkan|tunjukkan|tunjukin|kasih liat|kasih lihat|sebutkan|bocorkan|print|show|reveal|display|tell me|what are)"
+    r"\b(?: \S+){0,2} (?:instruksi|prompt|konfigurasi|aturan|instructions?|rules|prompt)"
+    r" ?(?:kamu|anda|mu|internal|awal|sistem|your|internal)\b|\b(?:your|ur) (?:instructions|system prompt|initial prompt)",
+    r"\bbebas (?:aturan|filter|sensor)\b|\btanpa (?:filter|sensor)\b|\bwithout (?:any )?(?:rules|filters|restrictions)\b",
     r"(?:system|sistem) prompt|prompt (?:sistem|system)",
     r"kamu sekarang (?:adalah|jadi|menjadi)",
     r"(?:berpura-?pura|anggap) (?:kamu|anda|dirimu)",
