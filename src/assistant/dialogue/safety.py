@@ -175,7 +175,7 @@ _DECEPTION_RE = re.compile(
     r"|\b(?:nyogok|menyogok|nyogokin|nyuap|nyuapin|menyuap|bribe)\b"
     r"|(?<!sy )(?<!saya )(?<!aku )\bdiakal(?:in|i)\b"
     # a purpose of not being recorded or seen ("biar mobilnya gk kedata", "supaya gaji suami tdk kebaca")
-    rf"|\b(?:biar|agar|supaya|so that)\b(?: \S+){{0,3}} {_NOT}\b(?: \S+)? (?:kedata|terdata|didata|kebaca|terbaca"
+    rf"|\b(?:biar|agar|supaya|so that)\b(?: \S+){{0,3}} {_NOT}\b(?: \S+)? (?:kedata|terdata|didata|kecatat|kebaca|terbaca"
     r"|tercatat|dicatat|keliatan|kelihatan|terlihat|ketemu|ditemukan|ngelaporin|melaporkan|dilaporin|dilaporkan"
     r"|recorded|seen|noticed|reported)\b"
     # whether it would be found out ("bakal ketahuan gk?", "would anyone notice?")
@@ -215,6 +215,21 @@ _TAKING_RE = re.compile(
     r"\b(?:narik|tarik|ditarik|ambil|diambil|pake|pakai|belanja\w*|saldo\w*|uang\w*|duit\w*|akun\w*|otp|pin"
     r"|kartu\w*|kks|atm|money|card|account)\b"
 )
+# someone else's card, PIN or account held by the asker ("KKS nya sy pegang, PIN nya sy tau", "sy catat PIN
+# mereka") and then used ("sy tarik", "diambil aja"): the asker is not the victim a PIN question usually comes from
+_CREDENTIAL = r"(?:pin|otp|kks|kartu|atm|akun|nik|kk)"
+_THEIRS = r"(?: ?nya|\s(?:mereka|dia|beliau))"
+_ME = r"(?:sy|saya|aku|gw|gue)"
+_HOLD = r"(?:tau|tahu|pegang|megang|simpan|nyimpen|catat|nyatet|hafal|apal)"
+_HOLDS_THEIRS_RE = re.compile(
+    rf"\b{_CREDENTIAL}{_THEIRS}\b.{{0,60}}\b{_ME}\b(?: \S+)? {_HOLD}\b"
+    rf"|\b{_ME}\b(?: \S+)? {_HOLD}\b(?: \S+){{0,2}} {_CREDENTIAL}{_THEIRS}\b"
+    rf"|\b{_CREDENTIAL}{_THEIRS}\b.{{0,30}}\b(?:dititip\w*|nitip\w*|dikasih|diserahkan)\b.{{0,20}}\b(?:ke|sama|sm|sma) {_ME}\b"
+)
+_USES_RE = re.compile(
+    rf"\b(?:tarik|narik|ditarik|ambil|diambil|ngambil|pake|pakai|dipake|cairkan|dicairkan|belanja\w*|ganti|liat|lihat)\b"
+    rf"|\bmasuk ke {_ME}\b"
+)
 _REPORT_RE = re.compile(_REPORTING)
 # "gk usah lapor", "tanpa lapor": a report the asker means not to make is no report
 _NOT_REPORTING_RE = re.compile(rf"\b{_NOT}\b(?: (?:usah|perlu|mau|akan))? {_REPORTING}")
@@ -223,7 +238,8 @@ _NOT_REPORTING_RE = re.compile(rf"\b{_NOT}\b(?: (?:usah|perlu|mau|akan))? {_REPO
 def is_deception_request(text: str) -> bool:
     """True when the text asks help to hide something from the registry's checks or to fake a document."""
     folded = fold_text(text)
-    asked = _DECEPTION_RE.search(folded) or (_BEHIND_BACK_RE.search(folded) and _TAKING_RE.search(folded))
+    asked = (_DECEPTION_RE.search(folded) or (_BEHIND_BACK_RE.search(folded) and _TAKING_RE.search(folded))
+             or (_HOLDS_THEIRS_RE.search(folded) and _USES_RE.search(folded)))
     return bool(asked) and not _REPORT_RE.search(_NOT_REPORTING_RE.sub(" ", folded))
 
 
