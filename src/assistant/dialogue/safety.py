@@ -227,7 +227,7 @@ _HOLDS_THEIRS_RE = re.compile(
     rf"|\b{_CREDENTIAL}{_THEIRS}\b.{{0,30}}\b(?:dititip\w*|nitip\w*|dikasih|diserahkan)\b.{{0,20}}\b(?:ke|sama|sm|sma) {_ME}\b"
 )
 _USES_RE = re.compile(
-    rf"\b(?:tarik|narik|ditarik|ambil|diambil|ngambil|pake|pakai|dipake|cairkan|dicairkan|belanja\w*|ganti|liat|lihat)\b"
+    rf"\b(?:tarik|tarikin|narik|ditarik|ambil|ambilin|diambil|ngambil|pake|pakai|dipake|cairkan|dicairkan|belanja\w*|ganti|liat|lihat)\b"
     rf"|\bmasuk ke {_ME}\b"
 )
 _REPORT_RE = re.compile(_REPORTING)
