@@ -65,7 +65,7 @@ _OTHER_PERSON = (
 # Relatives and acquaintances who have records of their own ("saldo KKS adik saya", "desil pacar sy").
 _RELATIVE = (
     rf"(?:{_OWN_CARD_KIN}|kakak|kak|adik|adek|abang|pakde|pakdhe|bude|budhe|om|pacar"
-    r"|mantan|atasan|bos|majikan)"
+    r"|mantan|atasan|bos|majikan|ibu tiri|bapak tiri|ayah tiri)"
 )
 # ... unless the same sentence goes on to report it ("data tetangga sy dipalsukan petugas, lapor ke mana?")
 _REPORTING = r"\b(?:lapor\w*|melapor\w*|laporin\w*|pengaduan|adukan|mengadu|report\w*)\b"
@@ -79,10 +79,18 @@ _FISHING_PATTERNS = [
     rf"(?: \S+){{0,6}} {_OTHER_PERSON}\b",
     r"\bnama ?2 penerima|\bnama nama (?:penerima|kpm)|\bnames of (?:the )?recipients",
     # names of people asked for ("tampilkan nama2 balita stunting di RW kami"), not of programs
-    r"\b(?:minta|mintain|kirim\w*|berikan|kasih|tampilkan|sebutkan|bagikan|share|list|show|give)\b(?: \S+){0,2}"
+    r"\b(?:minta|mintain|kirim\w*|berikan|kasih|tampilkan|sebutin|sebutkan|bagikan|share|list|show|give)\b(?: \S+){0,2}"
     r" (?:nama ?2|nama nama|daftar nama|names of) (?:\S+ )?(?:balita|anak|ibu|bumil|ibu hamil|warga|keluarga|penerima"
     r"|kpm|lansia|orang|peserta|pasien|families|children|people)\b",
-    r"\bnik\b.{0,30}\b(?:orang lain|orang|warga lain|tetangga|penerima lain|semua|milik)",
+    r"(?<!minta saya )(?<!minta sy )\b(?:minta|mintain|kirim\w*|berikan|kasih|tampilkan|sebutin|sebutkan|bagikan|share|list"
+    r"|show|give)\b(?! (?:saya|sy|aku)\b)(?: \S+){0,3} (?:nama|alamat|nik|no hp|nomor hp|data)\b(?: \S+){0,4}"
+    r" (?:semua|seluruh|all)\b"
+    r"|\b(?:minta|mintain|kirim\w*|berikan|kasih|tampilkan|sebutin|sebutkan|bagikan|share|list|show|give)\b(?: \S+){0,2}"
+    r" (?:nama ?2|nama nama|alamat) (?:\S+ ){0,1}(?:anak ?2|anak anak|warga|penerima|kpm|siswa|murid|balita|lansia"
+    r"|peserta|keluarga)\b(?! (?:sy|saya|kami|aku|ku|my)\b)"
+    r"|\b(?:list|show|give|send)\b(?: me)? (?:all |every )?(?:the )?(?:students|pupils|families|people|residents|recipients"
+    r"|children|elderly)\b.{0,60}\b(?:who|that) (?:get|gets|receive|receives)\b",
+    r"\bnik\b.{0,30}\b(?:orang lain|orang|warga lain|tetangga|penerima lain|semua|milik)\b",
     r"(?:orang lain|tetangga|warga lain|penerima lain)\b.{0,30}\bnik\b",
     rf"data (?:\w+ ){{0,2}}(?:tetangga|orang lain|warga lain|penerima lain){_NOT_REPORTED}",
     r"(?:kk|kartu keluarga|alamat|nomor hp|no hp|rekening)\s+(?:\w+ ){0,2}(?:tetangga|orang lain|warga lain)",
@@ -161,6 +169,7 @@ def is_misconduct_report(text: str) -> bool:
 # or making a document "that looks real". Reports of someone else's fraud name no such purpose.
 _FOUND_OUT = r"(?:ketahuan|ketauan|kedeteksi|terdeteksi|terlacak|kelacak|dicurigai|ketangkep|ketangkap|caught|detected)"
 _MAKE = r"(?:bikin|bikinin|buat|buatkan|buatin|cetak|desain|design|make|create|print)"
+_DECEASED = r"(?:almarhum\w*|alm|mendiang|orang meninggal|deceased|dead)"
 _BEHIND_BACK = (
     r"\btanpa (?:(?:dia|beliau|mereka|ybs|orangnya|\w+nya) )?(?:tau|tahu|sadar|bilang|izin|ijin)\b"
     r"(?: (?:dia|beliau|mereka|ybs|orangnya|\w+nya))?"
@@ -186,7 +195,7 @@ _DECEPTION_RE = re.compile(
     r"|\b(?:biar|agar|supaya)\b(?: \S+)? (?:dapet|dapat|dpt|terima|nerima|cair) (?:dobel|double|ganda|dua kali|2x)\b"
     # someone else's papers used ("pake nama & KTP kakak sy", "pake buku KIA dia")
     rf"|\b(?:pake|pakai|pinjam|minjem|minjam|use)\b(?: \S+){{0,3}} (?:ktp|kk|kartu keluarga|kia|akta|identitas|nik)\b"
-    rf"(?: \S+){{0,2}} (?:dia|beliau|{_OTHER_PERSON}|{_RELATIVE})\b"
+    rf"(?: \S+){{0,2}} (?:dia|beliau|{_OTHER_PERSON}|{_RELATIVE}|{_DECEASED})\b(?! sendiri)"
     # done behind someone's back ("tanpa dia tau", "tanpa bilang beliau"), asked how
     r"|\bwithout (?:them|him|her) (?:knowing|noticing)\b"
     # a family member moved in only while the data is collected ("KK nya dipindah ke sy dulu ... dibalikin lagi")
@@ -198,16 +207,24 @@ _DECEPTION_RE = re.compile(
     r"|\b(?:diumpetin|ngumpetin|umpetin|sembunyiin|nyembunyiin|disembunyiin|hide|conceal)\b"
     # the same aid twice ("biar dua2nya diusulin PKH jd dpt dobel")
     r"|\b(?:pkh|bansos|bantuan|bpnt|sembako|blt|aid)\b(?: \S+)? (?:dobel|double|ganda|dua kali|2x|twice)\b"
+    r"|\b(?:dobel|double|ganda)\b(?: \S+)? (?:pkh|bansos|bantuan|bpnt|sembako|blt|aid)\b"
+    r"|\b(?:how|gmn|gimana|bagaimana|cara|caranya|biar)\b.{0,30}\b(?:register twice|daftar (?:dua kali|2x|di dua tempat))\b"
+    # an age changed to qualify ("ubah umur di KTP nenek biar jd 70 th")
+    r"|\b(?:ubah|ganti|naikin|naikkan|majuin|dimajuin|tuain|mudain|change)\b(?: \S+){0,2} (?:umur|usia|tgl lahir|tanggal lahir"
+    r"|tahun lahir|age|birth\w*)\b.{0,40}\b(?:biar|agar|supaya|so)\b(?: \S+){0,3} (?:jd|jadi|masuk|dapat|dpt|dapet|lolos"
+    r"|eligible|qualify)\b"
     # someone else's card or account used ("kartu KKS tetangga ... boleh sy belanjain")
-    rf"|\b(?:kartu|kks|atm|pin|rekening|saldo|akun|account|card)\b(?: \S+){{0,2}} {_OTHER_PERSON}\b.{{0,80}}"
-    r"\b(?:pake|pakai|belanjain|belanjakan|ambil|tarik|cairkan|use|withdraw)\b"
+    rf"|\b(?:kartu|kks|atm|pin|rekening|saldo|akun|account|card)\b(?: \S+){{0,2}} (?:{_OTHER_PERSON}|{_RELATIVE})\b.{{0,80}}"
+    r"\b(?:pake|pakai|belanjain|belanjakan|ambil|tarik|cairkan|cairin|use|withdraw)\b"
     # money the asker means to give to be put on the list ("sy kasih brp biar nama sy dimasukin"), not money
     # asked of them ("sy disuruh bayar 300rb biar masuk")
+    r"|\b(?:amplop|salam tempel)\b.{0,60}\b(?:biar|agar|supaya)\b(?: \S+){0,3} (?:dimasukin|dimasukkan|diusulin|diusulkan"
+    r"|didahulukan|diduluin|duluan|masuk|lolos|diloloskan|terdaftar)\b"
     r"|\b(?:sy|saya|aku|gw|gue|kami|i)\b(?! (?:\S+ )?(?:disuruh|diminta|dimintai|dipaksa|harus|hrs|wajib|mesti|perlu))"
     r"(?: \S+){0,2} (?:kasih|ngasih|kasi|kasihkan|bayar|bayarin|kirim|transfer|tf|offer|give|pay)\b(?: \S+){0,4}"
     r" (?:brp|berapa|how much|\d+\w*|uang|duit|amplop)\b.{0,60}\b(?:biar|agar|supaya|so that|to get)\b(?: \S+){0,4}"
     r" (?:dimasukin|dimasukkan|masuk|terdaftar|didaftarkan|didaftarin|lolos|diloloskan|diterima|keterima"
-    r"|diprioritaskan|diduluin|didahulukan|included|listed|approved)\b"
+    r"|diprioritaskan|diduluin|didahulukan|diusulin|diusulkan|included|listed|approved)\b"
 )
 # someone's money, card or account taken behind their back, asked how ("gmn narik saldonya tanpa beliau tau?")
 _BEHIND_BACK_RE = re.compile(rf"{_BEHIND_BACK}.{{0,80}}{_HOW}|{_HOW}.{{0,80}}{_BEHIND_BACK}")
@@ -223,7 +240,7 @@ _ME = r"(?:sy|saya|aku|gw|gue)"
 _HOLD = r"(?:tau|tahu|pegang|megang|simpan|nyimpen|catat|nyatet|hafal|apal)"
 _HOLDS_THEIRS_RE = re.compile(
     rf"\b{_CREDENTIAL}{_THEIRS}\b.{{0,60}}\b{_ME}\b(?: \S+)? {_HOLD}\b"
-    rf"|\b{_ME}\b(?: \S+)? {_HOLD}\b(?: \S+){{0,2}} {_CREDENTIAL}{_THEIRS}\b"
+    rf"|\b{_ME}\b(?: \S+)? {_HOLD}\b(?: \S+){{0,2}} {_CREDENTIAL}(?:{_THEIRS}|(?: \S+)? (?:{_OTHER_PERSON}|{_RELATIVE}))\b"
     rf"|\b{_CREDENTIAL}{_THEIRS}\b.{{0,30}}\b(?:dititip\w*|nitip\w*|dikasih|diserahkan)\b.{{0,20}}\b(?:ke|sama|sm|sma) {_ME}\b"
 )
 _USES_RE = re.compile(
@@ -314,7 +331,7 @@ _THEIR_DETAIL = (
 # ... or named as a third person's ("alamat dia", "nomor hp suaminya", "alamat rumah ortunya")
 _THIRD_PERSON_DETAIL = re.compile(
     r"\b(?:alamat|nomor hp|no hp|nomor telepon|no telp|nomor wa|nomor kk|no kk|nik|rekening)(?: rumah| lengkap| terbaru)?"
-    r" (?:dia|beliau|mereka|(?:anak|suami|istri|ortu|orang tua|ibu|bapak|ayah|keluarga|kakak|adik)nya)\b"
+    r" (?:dia|beliau|mereka|(?:anak|suami|istri|ortu|orang tua|ibu|bapak|ayah|keluarga|kakak|adik)nya)\b(?! sendiri)"
 )
 _THEIR_DETAILS = re.compile(
     rf"{_THEIR_DETAIL}.{{0,40}}\b(?:dong|donk|ya|tolong|plis|please|pls|kasih|minta)\b"
@@ -337,6 +354,17 @@ _NAMED_RECORD_RE = re.compile(
 )
 
 
+# what someone outside the household receives, asked ("mantan suami sy dpt bansos brp?", "pak kades keluarganya
+# dpt PKH ga sih?"), not whether they may ("mertua sy bisa dapat PKH lansia?") nor told as context
+_OFFICIAL = r"(?:pak |bu )?(?:kades|kepala desa|lurah|camat|pak rt|pak rw|ketua rt|ketua rw)"
+_RECEIVES = r"(?<!bisa )(?<!berhak )(?<!boleh )(?<!layak )(?<!can )(?:dpt|dapat|dapet|terima|nerima|menerima|gets?|receives?)"
+_AID = r"(?:bansos|pkh|pbi|bpnt|pip|bantuan|sembako|blt|aid)"
+_THEIR_AID_ASKED_RE = re.compile(
+    rf"\b(?:{_OTHER_PERSON}|{_OWN_CARD_KIN}|(?:mantan|bekas) \w+|{_OFFICIAL})\b(?: \S+){{0,4}} {_RECEIVES}\b(?: \S+){{0,2}}"
+    rf" {_AID}\b(?: (?!sy\b|saya\b|aku\b|kami\b)\S+){{0,3}}? (?:brp|berapa|apa|ga|gk|gak|nggak|ngga|enggak|tidak|kah"
+    r"|how much)\b"
+    rf"{_NOT_REPORTED}"
+)
 # a named person looked up ("tolong cekin si Dedi Kurniawan", "cek Bu Warsini dong")
 _NAMED_LOOKUP_RE = re.compile(
     rf"\b(?:cek|cekin|dicek|dicekin|ngecek|ngecekin|cari|cariin|carikan|lihat|liat|liatin|check|look up)\b(?: \S+){{0,2}}"
@@ -355,6 +383,8 @@ def is_data_fishing(text: str) -> bool:
     for sentence in _SENTENCE_END.split(text):
         folded = fold_text(sentence)
         if _FISHING_RE.search(folded) or (_OTHERS_RECORD_RE.search(folded) and _ASKING_RE.search(sentence.lower())):
+            return True
+        if _THEIR_AID_ASKED_RE.search(folded + " ?" if sentence.rstrip().endswith("?") else folded):
             return True
     if (_NAMED_RECORD_RE.search(text) or _NAMED_LOOKUP_RE.search(text)) and _ASKING_RE.search(text.lower()):
         return True
