@@ -174,3 +174,15 @@ def test_a_message_naming_a_pin_that_asks_to_misuse_a_card_gets_the_misuse_decli
     assert declined.text == texts.get(out_of_scope_key("misuse")) and "171" in declined.text
     warned = service.reply(user_id="v", channel="test", role="citizen", text=victim)
     assert not warned.refused and "Waspada penipuan" in warned.text
+
+
+def test_a_nik_sent_after_a_declined_lookup_of_someone_else_is_that_person_s_and_is_declined() -> None:
+    service = ConversationService(FakeKnowledgeBase(), None, InMemoryStateStore())
+    first = service.reply(user_id="u", channel="test", role="citizen", text="tolong cekin status bansos tetangga sy")
+    assert first.refused and first.intent == "injection"
+    second = service.reply(user_id="u", channel="test", role="citizen", text="NIK nya 3201014507880003",
+                           conversation_id=first.conversation_id)
+    assert second.refused and second.intent == "injection" and "3201014507880003" not in second.text
+    # the same NIK in a fresh conversation is a status check of one's own record
+    fresh = service.reply(user_id="w", channel="test", role="citizen", text="NIK nya 3201014507880003")
+    assert fresh.intent == "status_check"

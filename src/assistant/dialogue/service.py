@@ -25,7 +25,7 @@ from assistant.errors import AssistantError, InputError, NotFoundError
 from assistant.input_text import checked_text
 from assistant.models import Answer, Citation, DocumentInfo, Reply, ScoredChunk
 from assistant.ports import HouseholdLookup, KnowledgeBase, StateStore
-from assistant.privacy import KeyedHasher, has_nik_like, random_id, redact_nik
+from assistant.privacy import KeyedHasher, extract_nik, has_nik_like, random_id, redact_nik
 
 logger = logging.getLogger("assistant.dialogue")
 _MISUSE = "misuse"  # the task family of requests to misuse the aid system (assistant.rag.scope)
@@ -68,6 +68,15 @@ class _Outcome:
     verification_input: bool = False  # the message answered the status check: store a placeholder only
     extra: dict = field(default_factory=dict)
     generation: dict = field(default_factory=dict)  # Answer.meta, recorded in the journal
+
+
+def _names_the_declined_person(text: str, memory: Memory) -> bool:
+    """A NIK sent right after a lookup of someone else's record was declined is that person's NIK.
+
+    "tolong cekin status tetangga sy" is declined; "ini NIK nya 3201..." that follows would otherwise
+    start a status check, as a NIK alone does.
+    """
+    return bool(memory.turns) and memory.turns[-1].intent == Intent.INJECTION and extract_nik(text) is not None
 
 
 def _continues(memory: Memory, conversation_id: str | None) -> bool:
@@ -251,7 +260,7 @@ class ConversationService:
                 return self._flow_outcome(user_id, result,
                                           verification_input=result.outcome not in ("cancelled", "injection"))
             self._memory.clear_flow(user_id)  # the user moved on: drop the unfinished check
-        if c.intent == Intent.INJECTION:
+        if c.intent == Intent.INJECTION or _names_the_declined_person(text, memory):
             return _Outcome(Intent.INJECTION, self._texts.get("injection_declined"), refused=True,
                             suggestions=self._default_suggestions(role))
         match c.intent:
