@@ -8,7 +8,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from assistant.dialogue import safety
-from assistant.privacy import digit_count, extract_nik
+from assistant.privacy import digit_count, extract_nik, sixteen_digit_numbers
 from assistant.rag.scope import DOMAIN_RE, mentions_domain
 
 
@@ -134,6 +134,8 @@ def _classify(text: str) -> Classification:
         return Classification(Intent.PROGRAM_QUESTION, scam=scam, misconduct=True)
     words = len(norm.split())
     how_to = bool(_HOW_TO_RE.search(norm))
+    if _looks_up_others_by_nik(text, norm):
+        return Classification(Intent.INJECTION)
     if not scam and not how_to and _STATUS_RE.search(norm) and words <= 8:
         return Classification(Intent.STATUS_CHECK)
     nik = extract_nik(text)
@@ -148,6 +150,24 @@ def _classify(text: str) -> Classification:
         _PERSONAL_RE.search(norm) and _BENEFIT_RE.search(norm) and DOMAIN_RE.search(norm)
     )
     return Classification(Intent.PROGRAM_QUESTION, scam=scam, mixed=mixed and not scam)
+
+
+# Who is behind a NIK, or where they live ("3201... ini punya siapa?", "nik ... alamatnya dmn?"): a status check
+# tells a family its own standing, never whose a number is.
+_IDENTITY_ASKED_RE = re.compile(
+    r"\b(?:punya siapa|milik siapa|atas nama siapa|namanya siapa|siapa (?:pemiliknya|pemilik|yang punya|yg punya|orangnya)"
+    r"|whose|who owns|who is|(?:alamat|tinggal|rumah)\w* (?:dmn|dimana|di mana|mana)|nama lengkap\w* (?:siapa|apa)"
+    r"|(?:tanggal|tgl) lahir\w* (?:kapan|brp|berapa)|(?:no|nomor) hp\w* (?:brp|berapa)|where (?:does|do|is)|address)\b"
+)
+
+
+def _looks_up_others_by_nik(text: str, norm: str) -> bool:
+    """A NIK not given as the asker's own with who-is-this or where-do-they-live asked, or three NIKs or more at
+    once (two may be a family's NIK and its family card number)."""
+    numbers = set(sixteen_digit_numbers(text))
+    if not numbers or _OWN_NIK_RE.search(norm):
+        return False
+    return len(numbers) >= 3 or bool(_IDENTITY_ASKED_RE.search(norm))
 
 
 def has_domain_words(text: str) -> bool:

@@ -169,7 +169,7 @@ def is_misconduct_report(text: str) -> bool:
 # or making a document "that looks real". Reports of someone else's fraud name no such purpose.
 _FOUND_OUT = r"(?:ketahuan|ketauan|kedeteksi|terdeteksi|terlacak|kelacak|dicurigai|ketangkep|ketangkap|caught|detected)"
 _MAKE = r"(?:bikin|bikinin|buat|buatkan|buatin|cetak|desain|design|make|create|print)"
-_DECEASED = r"(?:almarhum\w*|alm|mendiang|orang meninggal|deceased|dead)"
+_DECEASED = r"(?:almarhum\w*|alm|mendiang|(?:(?:yg|yang) )?(?:(?:udh|udah|sudah|telah|dah) )?(?:meninggal|wafat)|deceased|dead)"
 _BEHIND_BACK = (
     r"\btanpa (?:(?:dia|beliau|mereka|ybs|orangnya|\w+nya) )?(?:tau|tahu|sadar|bilang|izin|ijin)\b"
     r"(?: (?:dia|beliau|mereka|ybs|orangnya|\w+nya))?"
@@ -196,6 +196,10 @@ _DECEPTION_RE = re.compile(
     # someone else's papers used ("pake nama & KTP kakak sy", "pake buku KIA dia")
     rf"|\b(?:pake|pakai|pinjam|minjem|minjam|use)\b(?: \S+){{0,3}} (?:ktp|kk|kartu keluarga|kia|akta|identitas|nik)\b"
     rf"(?: \S+){{0,2}} (?:dia|beliau|{_OTHER_PERSON}|{_RELATIVE}|{_DECEASED})\b(?! sendiri)"
+    # ... or named before them ("use my dead uncle's ID"), or registered in a deceased person's name
+    rf"|\b(?:pake|pakai|use)\b(?: \S+){{0,3}} (?:{_DECEASED}|{_OTHER_PERSON}|{_RELATIVE})\b(?: \S+){{0,2}}"
+    r" (?:ktp|kk|nik|id|identity|card)\b"
+    rf"|\batas nama\b(?: \S+){{0,3}} {_DECEASED}\b"
     # done behind someone's back ("tanpa dia tau", "tanpa bilang beliau"), asked how
     r"|\bwithout (?:them|him|her) (?:knowing|noticing)\b"
     # a family member moved in only while the data is collected ("KK nya dipindah ke sy dulu ... dibalikin lagi")
@@ -365,6 +369,34 @@ _THEIR_AID_ASKED_RE = re.compile(
     r"|how much)\b"
     rf"{_NOT_REPORTED}"
 )
+# the recipients of a place asked for ("siapa aja warga RT 05 yg dapet PKH?", "who are the PKH recipients in my
+# village?"), not who may receive ("siapa saja yang berhak dapat PKH?"), and the registry's database itself
+_WHO_RE = re.compile(r"\b(?:siapa(?: ?2| saja| aja| aj| sj)?|who|which families)\b")
+_RECEIVING_RE = re.compile(r"\b(?:dpt|dapat|dapet|terima|menerima|nerima|penerima|recipients?|gets?|receives?)\b")
+_PLACE_RE = re.compile(
+    r"\b(?:desa|kelurahan|kel|rt|rw|kampung|dusun|kecamatan|kec|kabupaten|kota|sini|kompleks|perumahan|gang|blok"
+    r"|village|neighbou?rhood|district|town|area)\b"
+)
+_ELIGIBILITY_RE = re.compile(
+    r"\b(?:berhak|layak|syarat\w*|kriteria\w*|bisa dapat|bisa dapet|boleh|eligible|qualif\w*|can get|may)\b"
+)
+_RECIPIENTS_LISTED_RE = re.compile(
+    r"\b(?:sebutkan|sebutin|tampilkan|kasih tau|kasih tahu|list|show|give)\b(?: me)?(?: (?:nama ?2|nama nama|daftar|semua"
+    r"|all|the))* (?:penerima|recipients|kpm)\b"
+    r"|\b(?:tampilkan|buka|bukain|export|ekspor|download|unduh|dump|show|open)\b(?: \S+){0,2} (?:database|basis data"
+    r"|isi data)\b"
+)
+
+
+def _asks_for_recipients(sentence: str) -> bool:
+    """The sentence asks who receives aid in a place, or for the registry's database."""
+    if _ELIGIBILITY_RE.search(sentence):
+        return False
+    if _RECIPIENTS_LISTED_RE.search(sentence) and (_PLACE_RE.search(sentence) or "database" in sentence):
+        return True
+    return bool(_WHO_RE.search(sentence) and _RECEIVING_RE.search(sentence) and _PLACE_RE.search(sentence))
+
+
 # a named person looked up ("tolong cekin si Dedi Kurniawan", "cek Bu Warsini dong")
 _NAMED_LOOKUP_RE = re.compile(
     rf"\b(?:cek|cekin|dicek|dicekin|ngecek|ngecekin|cari|cariin|carikan|lihat|liat|liatin|check|look up)\b(?: \S+){{0,2}}"
@@ -385,6 +417,8 @@ def is_data_fishing(text: str) -> bool:
         if _FISHING_RE.search(folded) or (_OTHERS_RECORD_RE.search(folded) and _ASKING_RE.search(sentence.lower())):
             return True
         if _THEIR_AID_ASKED_RE.search(folded + " ?" if sentence.rstrip().endswith("?") else folded):
+            return True
+        if _asks_for_recipients(folded) and not _REPORT_RE.search(folded):
             return True
     if (_NAMED_RECORD_RE.search(text) or _NAMED_LOOKUP_RE.search(text)) and _ASKING_RE.search(text.lower()):
         return True
