@@ -139,7 +139,7 @@ _MISCONDUCT_RE = re.compile(
     re.IGNORECASE,
 )
 _MISCONDUCT_OBJECT = re.compile(
-    rf"\b(?:{_AMOUNT}|rp\w*|ribu|rb|juta|jt|uang|duit|kartu|kks|atm|buku tabungan|bansos|bantuan|pkh|pencairan|cair"
+    r"\b(?:\d+|rp\w*|ribu|rb|juta|jt|uang|duit|kartu|kks|atm|buku tabungan|bansos|bantuan|pkh|pencairan|cair"
     r"|sembako|bpnt|money|card|aid)\b",
     re.IGNORECASE,
 )

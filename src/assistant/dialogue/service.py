@@ -19,6 +19,7 @@ from assistant.dialogue.intents import (
 )
 from assistant.dialogue.journal import RATINGS, Journal, JournalEntry
 from assistant.dialogue.memory import Memory, MemoryStore, Turn
+from assistant.dialogue.safety import is_data_fishing, is_injection
 from assistant.dialogue.status_flow import FlowInput, FlowResult, FlowState, StatusFlow
 from assistant.dialogue.texts import Texts, load_texts, out_of_scope_key
 from assistant.errors import AssistantError, InputError, NotFoundError
@@ -76,7 +77,10 @@ def _names_the_declined_person(text: str, memory: Memory) -> bool:
     "tolong cekin status tetangga sy" is declined; "ini NIK nya 3201..." that follows would otherwise
     start a status check, as a NIK alone does.
     """
-    return bool(memory.turns) and memory.turns[-1].intent == Intent.INJECTION and extract_nik(text) is not None
+    if not memory.turns or extract_nik(text) is None:
+        return False
+    last = memory.turns[-1]
+    return last.intent == Intent.INJECTION and is_data_fishing(last.question) and not is_injection(last.question)
 
 
 def _continues(memory: Memory, conversation_id: str | None) -> bool:
