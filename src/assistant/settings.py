@@ -96,7 +96,9 @@ class AnswerSettings(BaseModel):
     scope_probe: bool = Field(
         True,
         description="Also decline what the fitted scope probe (assistant/rag/scope_probe.json, made by "
-                    "bench/fit_scope_probe.py) flags as out of scope; off when it was fitted for another model.",
+                    "bench/fit_scope_probe.py) flags as out of scope, and what the misuse probe "
+                    "(misuse_probe.json, --task misuse) flags as a request to misuse the aid system; each is "
+                    "off when it was fitted for another model.",
     )
     clear_ask_margin: float = Field(
         0.03, ge=0, le=1,
