@@ -59,7 +59,7 @@ _OWN_CARD_KIN = r"ipar|mertua|sepupu|paman|bibi|tante|menantu"
 # People outside the asker's own household, whose records only they may see.
 _OTHER_PERSON = (
     rf"(?:{_OWN_CARD_KIN}|tetangga|saudara|keponakan|besan|teman|kenalan|orang lain"
-    r"|warga lain|penerima lain|nasabah|pelanggan|karyawan|pegawai|anak buah|penyewa|pengontrak|debitur|staf|staff|neighbou?r"
+    r"|warga lain|penerima lain|(?:\w+-)?in-law|ex-wife|ex-husband|landlord|nasabah|pelanggan|karyawan|pegawai|anak buah|penyewa|pengontrak|debitur|staf|staff|neighbou?r"
     r"|friend|in-law|someone else|customer|employee|tenant)"
 )
 # Relatives and acquaintances who have records of their own ("saldo KKS adik saya", "desil pacar sy").
@@ -112,8 +112,11 @@ _FISHING_PATTERNS = [
 _FISHING_RE = re.compile("|".join(_FISHING_PATTERNS), re.IGNORECASE)
 # "bansos ipar saya dapat berapa?", "tolong cek desil mertua saya": a lookup of another person's record,
 # when the sentence asks for it ("gk pernah dpt PKH padahal tetangga pd dpt smua" only tells)
+_OFFICIAL = r"(?:pak |bu )?(?:kades|kepala desa|lurah|camat|pak rt|pak rw|ketua rt|ketua rw)"
 _OTHERS_RECORD_RE = re.compile(
     rf"\b(?:status|desil|data|nik|bansos|bantuan|pkh|rekening|saldo)\b(?: \S+){{0,4}} {_OTHER_PERSON}\b{_NOT_REPORTED}"
+    rf"|\b(?:status|desil|nik|bansos|bantuan|pkh|rekening|saldo)\b(?: (?!ke\b|sama\b|sm\b|dari\b|di\b|lewat\b|via\b|ya\b)\S+)?"
+    rf" {_OFFICIAL}\b{_NOT_REPORTED}"
 )
 _ASKING_RE = re.compile(
     r"\?|\b(?:berapa|brp|apa|apakah|kapan|siapa|gimana|gmn|bagaimana|tolong|mohon|minta|cek|cekin|kasih tau"
@@ -360,7 +363,6 @@ _NAMED_RECORD_RE = re.compile(
 
 # what someone outside the household receives, asked ("mantan suami sy dpt bansos brp?", "pak kades keluarganya
 # dpt PKH ga sih?"), not whether they may ("mertua sy bisa dapat PKH lansia?") nor told as context
-_OFFICIAL = r"(?:pak |bu )?(?:kades|kepala desa|lurah|camat|pak rt|pak rw|ketua rt|ketua rw)"
 _RECEIVES = r"(?<!bisa )(?<!berhak )(?<!boleh )(?<!layak )(?<!can )(?:dpt|dapat|dapet|terima|nerima|menerima|gets?|receives?)"
 _AID = r"(?:bansos|pkh|pbi|bpnt|pip|bantuan|sembako|blt|aid)"
 _THEIR_AID_ASKED_RE = re.compile(
@@ -381,8 +383,9 @@ _ELIGIBILITY_RE = re.compile(
     r"\b(?:berhak|layak|syarat\w*|kriteria\w*|bisa dapat|bisa dapet|boleh|eligible|qualif\w*|can get|may)\b"
 )
 _RECIPIENTS_LISTED_RE = re.compile(
-    r"\b(?:sebutkan|sebutin|tampilkan|kasih tau|kasih tahu|list|show|give)\b(?: me)?(?: (?:nama ?2|nama nama|daftar|semua"
-    r"|all|the))* (?:penerima|recipients|kpm)\b"
+    r"\b(?:sebutkan|sebutin|tampilkan|kasih tau|kasih tahu|list|show|give|need|want)\b(?: me)?(?: (?:nama ?2|nama nama|daftar"
+    r"|semua|all|the|full|complete|list of|names of)(?: \S+)??)* (?:penerima|recipients|beneficiaries|kpm)\b"
+    r"|\b(?:data|daftar|nama ?2|nama nama) (?:penerima|kpm)\b.{0,40}\b(?:minta|mintain|kirim\w*|bagi\w*|share)\b"
     r"|\b(?:tampilkan|buka|bukain|export|ekspor|download|unduh|dump|show|open)\b(?: \S+){0,2} (?:database|basis data"
     r"|isi data)\b"
 )

@@ -22,6 +22,10 @@ _INJECTION_PATTERNS = [
     r"\b(?: \S+){0,2} (?:instruksi|prompt|konfigurasi|aturan|instructions?|rules|prompt)"
     r" ?(?:kamu|anda|mu|internal|awal|sistem|your|internal)\b|\b(?:your|ur) (?:instructions|system prompt|initial prompt)",
     r"\bbebas (?:aturan|filter|sensor)\b|\btanpa (?:filter|sensor)\b|\bwithout (?:any )?(?:rules|filters|restrictions)\b",
+    # its prompt or its knowledge base dumped: "prompt yg dikasih ke kamu", "print everything in your knowledge base"
+    r"\bprompt\w*\b.{0,40}\b(?:kamu|anda|mu|you|your)\b|\b(?:kamu|anda|your)\b.{0,20}\bprompt\b",
+    r"\b(?:your|ur|kamu|mu|anda)\b.{0,15}\b(?:knowledge base|basis pengetahuan|training data|data latih)\b"
+    r"|\b(?:knowledge base|basis pengetahuan)\w* ?(?:kamu|mu|anda)\b",
     r"(?:system|sistem) prompt|prompt (?:sistem|system)",
     r"kamu sekarang (?:adalah|jadi|menjadi)",
     r"(?:berpura-?pura|anggap) (?:kamu|anda|dirimu)",
