@@ -8,7 +8,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from assistant.dialogue import safety
-from assistant.privacy import digit_count, extract_nik, sixteen_digit_numbers
+from assistant.privacy import digit_count, sixteen_digit_numbers
 from assistant.rag.scope import DOMAIN_RE, mentions_domain
 
 
@@ -134,11 +134,12 @@ def _classify(text: str) -> Classification:
         return Classification(Intent.PROGRAM_QUESTION, scam=scam, misconduct=True)
     words = len(norm.split())
     how_to = bool(_HOW_TO_RE.search(norm))
-    if _looks_up_others_by_nik(text, norm):
+    numbers = sixteen_digit_numbers(text)
+    if _looks_up_others_by_nik(numbers, norm):
         return Classification(Intent.INJECTION)
     if not scam and not how_to and _STATUS_RE.search(norm) and words <= 8:
         return Classification(Intent.STATUS_CHECK)
-    nik = extract_nik(text)
+    nik = numbers[0] if numbers else None  # extract_nik's answer: the first of them
     if not scam and nik and words <= 6:
         return Classification(Intent.STATUS_CHECK)
     if nik and not _OWN_NIK_RE.search(norm):
@@ -161,13 +162,12 @@ _IDENTITY_ASKED_RE = re.compile(
 )
 
 
-def _looks_up_others_by_nik(text: str, norm: str) -> bool:
-    """A NIK not given as the asker's own with who-is-this or where-do-they-live asked, or three NIKs or more at
-    once (two may be a family's NIK and its family card number)."""
-    numbers = set(sixteen_digit_numbers(text))
+def _looks_up_others_by_nik(numbers: list[str], norm: str) -> bool:
+    """A NIK (of ``numbers``, the message's 16-digit numbers) not given as the asker's own with who-is-this or
+    where-do-they-live asked, or three NIKs or more at once (two may be a family's NIK and its family card number)."""
     if not numbers or _OWN_NIK_RE.search(norm):
         return False
-    return len(numbers) >= 3 or bool(_IDENTITY_ASKED_RE.search(norm))
+    return len(set(numbers)) >= 3 or bool(_IDENTITY_ASKED_RE.search(norm))
 
 
 def has_domain_words(text: str) -> bool:

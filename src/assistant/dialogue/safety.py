@@ -59,8 +59,8 @@ _OWN_CARD_KIN = r"ipar|mertua|sepupu|paman|bibi|tante|menantu"
 # People outside the asker's own household, whose records only they may see.
 _OTHER_PERSON = (
     rf"(?:{_OWN_CARD_KIN}|tetangga|saudara|keponakan|besan|teman|kenalan|orang lain"
-    r"|warga lain|penerima lain|(?:\w+-)?in-law|ex-wife|ex-husband|landlord|nasabah|pelanggan|karyawan|pegawai|anak buah|penyewa|pengontrak|debitur|staf|staff|neighbou?r"
-    r"|friend|in-law|someone else|customer|employee|tenant)"
+    r"|warga lain|penerima lain|nasabah|pelanggan|karyawan|pegawai|anak buah|penyewa|pengontrak|debitur|staf|staff"
+    r"|neighbou?r|friend|(?:\w+-)?in-law|ex-wife|ex-husband|landlord|someone else|customer|employee|tenant)"
 )
 # Relatives and acquaintances who have records of their own ("saldo KKS adik saya", "desil pacar sy").
 _RELATIVE = (
@@ -332,12 +332,11 @@ _SENTENCE_END = re.compile(r"[.!?\n]+(?:\s+|$)")
 
 # Someone's contact or identity details asked for by reference ("alamat terbarunya", "nomor KK nya"):
 # a family's own are on its own cards, so in a message about another person they are that person's.
-_THEIR_DETAIL = (
-    r"\b(?:alamat|nomor hp|no hp|nomor telepon|no telp|nomor wa|nomor kk|no kk|nik|rekening)(?: terbaru| lengkap)? ?nya\b"
-)
+_DETAIL = r"\b(?:alamat|nomor hp|no hp|nomor telepon|no telp|nomor wa|nomor kk|no kk|nik|rekening)"
+_THEIR_DETAIL = rf"{_DETAIL}(?: terbaru| lengkap)? ?nya\b"
 # ... or named as a third person's ("alamat dia", "nomor hp suaminya", "alamat rumah ortunya")
 _THIRD_PERSON_DETAIL = re.compile(
-    r"\b(?:alamat|nomor hp|no hp|nomor telepon|no telp|nomor wa|nomor kk|no kk|nik|rekening)(?: rumah| lengkap| terbaru)?"
+    rf"{_DETAIL}(?: rumah| lengkap| terbaru)?"
     r" (?:dia|beliau|mereka|(?:anak|suami|istri|ortu|orang tua|ibu|bapak|ayah|keluarga|kakak|adik)nya)\b(?! sendiri)"
 )
 _THEIR_DETAILS = re.compile(
@@ -382,20 +381,22 @@ _PLACE_RE = re.compile(
 _ELIGIBILITY_RE = re.compile(
     r"\b(?:berhak|layak|syarat\w*|kriteria\w*|bisa dapat|bisa dapet|boleh|eligible|qualif\w*|can get|may)\b"
 )
+_OPEN_DATA = r"\b(?:tampilkan|buka|bukain|export|ekspor|download|unduh|dump|show|open)\b"
 _RECIPIENTS_LISTED_RE = re.compile(
     r"\b(?:sebutkan|sebutin|tampilkan|kasih tau|kasih tahu|list|show|give|need|want)\b(?: me)?(?: (?:nama ?2|nama nama|daftar"
     r"|semua|all|the|full|complete|list of|names of)(?: \S+)??)* (?:penerima|recipients|beneficiaries|kpm)\b"
     r"|\b(?:data|daftar|nama ?2|nama nama) (?:penerima|kpm)\b.{0,40}\b(?:minta|mintain|kirim\w*|bagi\w*|share)\b"
-    r"|\b(?:tampilkan|buka|bukain|export|ekspor|download|unduh|dump|show|open)\b(?: \S+){0,2} (?:database|basis data"
-    r"|isi data)\b"
+    rf"|{_OPEN_DATA}(?: \S+){{0,2}} (?:basis data|isi data)\b"
 )
+# ... the registry's database asked for, wherever it is
+_DATABASE_RE = re.compile(rf"{_OPEN_DATA}(?: \S+){{0,2}} database\b")
 
 
 def _asks_for_recipients(sentence: str) -> bool:
     """The sentence asks who receives aid in a place, or for the registry's database."""
     if _ELIGIBILITY_RE.search(sentence):
         return False
-    if _RECIPIENTS_LISTED_RE.search(sentence) and (_PLACE_RE.search(sentence) or "database" in sentence):
+    if _DATABASE_RE.search(sentence) or (_RECIPIENTS_LISTED_RE.search(sentence) and _PLACE_RE.search(sentence)):
         return True
     return bool(_WHO_RE.search(sentence) and _RECEIVING_RE.search(sentence) and _PLACE_RE.search(sentence))
 
@@ -419,7 +420,7 @@ def is_data_fishing(text: str) -> bool:
         folded = fold_text(sentence)
         if _FISHING_RE.search(folded) or (_OTHERS_RECORD_RE.search(folded) and _ASKING_RE.search(sentence.lower())):
             return True
-        if _THEIR_AID_ASKED_RE.search(folded + " ?" if sentence.rstrip().endswith("?") else folded):
+        if _THEIR_AID_ASKED_RE.search(folded):
             return True
         if _asks_for_recipients(folded) and not _REPORT_RE.search(folded):
             return True

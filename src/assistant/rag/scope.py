@@ -189,14 +189,14 @@ class SemanticScope:
         family = None
         if margins[worst] >= self._margin:
             family = self._families[int(owners[int(np.argmax(out_sims[worst]))])].name
-            return ScopeVerdict(family, float(in_best[0] - out_best[0]), texts[worst])
-        features = self._probe_features(texts[0], vectors[:1])
-        if _flags(self._probe, features):
-            # flagged as a whole: the nearest family names the channel when the question leans to it
-            nearest = self._families[int(owners[int(np.argmax(out_sims[0]))])].name
-            family, worst = (nearest if margins[0] >= 0 else "general"), 0
-        elif _flags(self._misuse_probe, features):
-            family, worst = "misuse", 0
+        else:
+            features = self._probe_features(texts[0], vectors[:1])
+            if _flags(self._probe, features):
+                # flagged as a whole: the nearest family names the channel when the question leans to it
+                nearest = self._families[int(owners[int(np.argmax(out_sims[0]))])].name
+                family, worst = (nearest if margins[0] >= 0 else "general"), 0
+            elif _flags(self._misuse_probe, features):
+                family, worst = "misuse", 0
         return ScopeVerdict(family, float(in_best[0] - out_best[0]), texts[worst])
 
     def _probe_features(self, question: str, query_vector: np.ndarray) -> np.ndarray | None:
